@@ -1,0 +1,63 @@
+"""Final stages that turn the token stream into field terms: shingles and edge n-grams."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+from analyzers.tokens import VARIANT, Token
+
+SHINGLE_SEPARATOR: Final = "_"
+"""Joins the two words of a shingle; the tokenizer never emits it inside a token."""
+
+EDGE_NGRAM_MIN: Final = 1
+EDGE_NGRAM_MAX: Final = 20
+"""Longest prefix indexed for autocomplete; a longer typed prefix must be cut to this length."""
+
+Emitter = Callable[[list[Token]], list[str]]
+
+
+def main_sequence(tokens: list[Token]) -> list[str]:
+    """The tokens as read, without the variants added after them (joined forms, decimals)."""
+    return [t for t, f in tokens if not f & VARIANT]
+
+
+def make_shingles(*, separator: str = SHINGLE_SEPARATOR) -> Emitter:
+    """Adjacent pairs of the main sequence (``stainless_steel``), for proximity boosts.
+
+    Variants are left out, so ``RTX-4070 ti`` and ``rtx 4070 ti`` give the same shingles.
+    """
+
+    def shingles(tokens: list[Token]) -> list[str]:
+        words = main_sequence(tokens)
+        return [a + separator + b for a, b in zip(words, words[1:], strict=False)]
+
+    return shingles
+
+
+def make_edge_ngrams(
+    *, min_gram: int = EDGE_NGRAM_MIN, max_gram: int = EDGE_NGRAM_MAX, cache: bool = True
+) -> Emitter:
+    """Prefixes of every token, ``min_gram`` to ``max_gram`` characters, each term once."""
+    if min_gram < 1 or max_gram < min_gram:
+        raise ValueError(f"bad edge n-gram bounds {min_gram}..{max_gram}")
+    memo: dict[str, tuple[str, ...]] = {}
+
+    def prefixes_of(token: str) -> tuple[str, ...]:
+        top = min(len(token), max_gram)
+        return tuple(token[:size] for size in range(min_gram, top + 1))
+
+    def edge_ngrams(tokens: list[Token]) -> list[str]:
+        seen: dict[str, None] = {}
+        for text, _ in tokens:
+            grams = memo.get(text) if cache else None
+            if grams is None:
+                grams = prefixes_of(text)
+                if cache:
+                    if len(memo) >= 200_000:
+                        memo.clear()
+                    memo[text] = grams
+            seen.update(dict.fromkeys(grams))
+        return list(seen)
+
+    return edge_ngrams

@@ -1,0 +1,204 @@
+"""Unit and dimension stages: ``55in``, ``55 in.``, ``55-inch`` and ``55"`` become ``55 inch``.
+
+Runs after tokenization, on the whole token stream, because a unit is recognized by its
+context: ``in`` is an inch after a number (``4 in smart tiles``) and a stopword elsewhere
+(``awnings in a box``), and ``3 in 1`` is a count. The vocabulary is in ``unit_table``.
+
+The unit stage also adds the decimal equivalent of a fraction as a variant (``1/2`` ->
+``0.5``, ``1 1/2`` -> ``1.5``), so that ``.875 arbor`` meets ``7/8 in. arbor``: only one side
+needs the conversion, since both sides run the same code. The dimension stage marks the
+``x`` of ``3/4 in. x 3 in. x 8 ft.`` and adds the joined dimensions (``3/4x3``, ``3x8``,
+``3/4x3x8``), so that a shopper's ``2x4`` meets ``2 in. x 4 in. x 96 in.``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from analyzers.tokens import ALPHA, DIMX, DOT, FRAC, GLUED, MARK, NUM, NUMERIC, UNIT, VARIANT, Token
+from analyzers.unit_table import (
+    ALWAYS_PREFIX,
+    ANYWHERE,
+    LENGTH_UNITS,
+    MARKS,
+    NEEDS_GLUE,
+    PREFIXES,
+    UNITS,
+)
+
+_DECIMAL_DENOMINATORS: Final = frozenset({2, 4, 8, 16, 32, 64})
+
+
+def fraction_decimal(fraction: str, whole: str = "") -> str | None:
+    """Decimal form of a proper imperial fraction, plus an optional whole part.
+
+    ``fraction_decimal("7/8") == "0.875"``, ``fraction_decimal("1/2", "1") == "1.5"``; None for
+    anything that is not a proper fraction with a denominator of 2 to 64 (``10/3`` is a wire
+    gauge, ``4500/4500`` two ratings).
+    """
+    numerator_text, _, denominator_text = fraction.partition("/")
+    if len(numerator_text) > 3 or len(denominator_text) > 3 or len(whole) > 6:
+        return None
+    numerator, denominator = int(numerator_text), int(denominator_text)
+    if denominator not in _DECIMAL_DENOMINATORS or not 0 < numerator < denominator:
+        return None
+    scaled = (int(whole or "0") * denominator + numerator) * 1_000_000 // denominator
+    integer, decimals = divmod(scaled, 1_000_000)
+    return f"{integer}.{decimals:06d}".rstrip("0")
+
+
+def _next_main(tokens: list[Token], start: int) -> Token | None:
+    for index in range(start, len(tokens)):
+        if not tokens[index][1] & VARIANT:
+            return tokens[index]
+    return None
+
+
+def _next_main_index(tokens: list[Token], start: int) -> int:
+    for index in range(start, len(tokens)):
+        if not tokens[index][1] & VARIANT:
+            return index
+    return len(tokens)
+
+
+def _is_integer(token: Token | None) -> bool:
+    return token is not None and bool(token[1] & NUM) and "." not in token[0]
+
+
+def _in_is_unit(tokens: list[Token], index: int, previous: Token) -> bool:
+    """``in`` after a number: an inch, unless it is ``3 in 1`` (integer, in, integer)."""
+    if tokens[index][1] & DOT or not _is_integer(previous):
+        return True
+    after = _next_main_index(tokens, index + 1)
+    if after >= len(tokens) or not _is_integer(tokens[after]):
+        return True
+    following = _next_main(tokens, after + 1)
+    if following is None:
+        return False
+    text = following[0]
+    return text in MARKS or (text in UNITS and UNITS[text][0] in LENGTH_UNITS)
+
+
+def units(tokens: list[Token]) -> list[Token]:
+    """Canonicalize units (see the module docstring); other tokens pass unchanged."""
+    out: list[Token] = []
+    append = out.append
+    previous: Token | None = None  # previous main token, when it was a number
+    last_integer_at = -2  # index in `out` of the last integer number
+    for index, token in enumerate(tokens):
+        text, flags = token
+        if flags & VARIANT:
+            append(token)
+            continue
+        if flags & NUMERIC:
+            append(token)
+            if flags & FRAC:
+                whole = out[last_integer_at][0] if last_integer_at == len(out) - 2 else ""
+                decimal = fraction_decimal(text, whole) or (
+                    fraction_decimal(text) if whole else None
+                )
+                if decimal is not None:
+                    append((decimal, NUM | VARIANT))
+                previous = token
+            else:
+                if "." not in text:
+                    last_integer_at = len(out) - 1
+                previous = token
+            continue
+        if flags & MARK:
+            if previous is not None:
+                append((MARKS[text], UNIT))
+            previous = None
+            continue
+        if not flags & ALPHA:
+            append(token)
+            previous = None
+            continue
+        if previous is not None:
+            prefix = PREFIXES.get(text)
+            if prefix is not None:
+                following = _next_main(tokens, index + 1)
+                if following is not None and (
+                    following[0] in UNITS or following[1] & MARK
+                ):
+                    append((prefix, UNIT))
+                    continue  # `previous` stays: the unit after the prefix is canonicalized
+            canonical = UNITS.get(text)
+            if (
+                canonical is not None
+                and (text not in NEEDS_GLUE or flags & GLUED)
+                and (text != "in" or _in_is_unit(tokens, index, previous))
+            ):
+                out.extend((unit, UNIT) for unit in canonical)
+                previous = None
+                continue
+            previous = None
+        if text in ANYWHERE:
+            out.extend((unit, UNIT) for unit in UNITS[text])
+        elif text in ALWAYS_PREFIX:
+            append((text, UNIT))
+        else:
+            append(token)
+    return out
+
+
+def _operand_value(numbers: list[Token]) -> str:
+    if len(numbers) == 2:
+        return fraction_decimal(numbers[1][0], numbers[0][0]) or f"{numbers[0][0]}-{numbers[1][0]}"
+    return numbers[0][0]
+
+
+def dimensions(tokens: list[Token]) -> list[Token]:
+    """Mark dimension ``x`` tokens and add joined dimensions (``2x4``) after each operand.
+
+    An operand is a number (or a whole number and a fraction) with its units; operands joined
+    by ``x`` form a chain. Each adjacent pair gives ``AxB`` after B, and a chain of three
+    gives ``AxBxC`` after C.
+    """
+    if not any(text == "x" for text, _ in tokens):
+        return tokens
+    # Find operands: [start, end) spans over `tokens` with their value.
+    operands: list[tuple[int, int, str]] = []
+    index, n = 0, len(tokens)
+    while index < n:
+        text, flags = tokens[index]
+        if flags & VARIANT or not flags & NUMERIC:
+            index += 1
+            continue
+        numbers = [tokens[index]]
+        end = index + 1
+        if flags & NUM and "." not in text:
+            nxt = _next_main_index(tokens, end)
+            if nxt < n and tokens[nxt][1] & FRAC:
+                numbers.append(tokens[nxt])
+                end = nxt + 1
+        while end < n and (tokens[end][1] & (VARIANT | UNIT)) and tokens[end][0] != "x":
+            end += 1
+        operands.append((index, end, _operand_value(numbers)))
+        index = end
+    inserts: dict[int, list[str]] = {}
+    dimx: set[int] = set()
+    chain: list[str] = []
+    for number, (start, end, value) in enumerate(operands):
+        if number > 0:
+            previous_end = operands[number - 1][1]
+            between = [i for i in range(previous_end, start) if not tokens[i][1] & VARIANT]
+            if len(between) == 1 and tokens[between[0]][0] == "x":
+                dimx.add(between[0])
+                chain.append(value)
+                joined = inserts.setdefault(end, [])
+                joined.append(f"{chain[-2]}x{chain[-1]}")
+                if len(chain) == 3:
+                    joined.append("x".join(chain))
+                continue
+        chain = [value]
+    if not dimx:
+        return tokens
+    out: list[Token] = []
+    for index, token in enumerate(tokens):
+        if index in inserts:
+            out.extend((joined, NUM | VARIANT) for joined in inserts[index])
+        out.append(("x", DIMX | UNIT) if index in dimx else token)
+    if n in inserts:
+        out.extend((joined, NUM | VARIANT) for joined in inserts[n])
+    return out

@@ -1,0 +1,191 @@
+"""The catalog write path and canonical reads: upsert, patch, delete, fetch and export products.
+
+Loading, seeding and the admin API all go through here, so a product always enters PostgreSQL the
+same way: brands created by name, categories by path (each level once), the row upserted by id. Change
+capture needs nothing from this module; the triggers record every write, whoever makes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.dialects.postgresql import insert
+
+from schemas.catalog import Product
+from schemas.product import CanonicalProduct, category_segments
+
+PRODUCT_COLUMNS = (
+    "sku",
+    "title",
+    "description",
+    "price",
+    "sale_price",
+    "currency",
+    "stock",
+    "attributes",
+    "rating",
+    "review_count",
+    "popularity",
+    "image",
+)
+
+
+@dataclass
+class LoadResult:
+    written: int = 0
+    last_version: int = 0
+
+
+class CatalogCache:
+    """Brand and category ids by name/path, so a bulk load asks PostgreSQL once per new one."""
+
+    def __init__(self) -> None:
+        self.brands: dict[str, int] = {}
+        self.categories: dict[str, int] = {}
+
+    def brand_id(self, conn: Connection, name: str | None) -> int | None:
+        if not name:
+            return None
+        if name not in self.brands:
+            self.brands[name] = int(
+                conn.execute(
+                    text(
+                        "INSERT INTO brands (name) VALUES (:name) ON CONFLICT (name) "
+                        "DO UPDATE SET name = EXCLUDED.name RETURNING id"
+                    ),
+                    {"name": name},
+                ).scalar_one()
+            )
+        return self.brands[name]
+
+    def category_id(self, conn: Connection, path: str | None) -> int | None:
+        if not path:
+            return None
+        if path in self.categories:
+            return self.categories[path]
+        parent: int | None = None
+        segments = category_segments(path)
+        for depth in range(len(segments)):
+            prefix = " > ".join(segments[: depth + 1])
+            if prefix not in self.categories:
+                self.categories[prefix] = _category(conn, parent, segments[depth])
+            parent = self.categories[prefix]
+        return parent
+
+
+def _category(conn: Connection, parent: int | None, name: str) -> int:
+    existing = conn.execute(
+        text("SELECT id FROM categories WHERE parent_id IS NOT DISTINCT FROM :p AND name = :n"),
+        {"p": parent, "n": name},
+    ).scalar()
+    if existing is not None:
+        return int(existing)
+    return int(
+        conn.execute(
+            text(
+                "INSERT INTO categories (parent_id, name) VALUES (:p, :n) "
+                "ON CONFLICT (parent_id, name) DO UPDATE SET name = EXCLUDED.name RETURNING id"
+            ),
+            {"p": parent, "n": name},
+        ).scalar_one()
+    )
+
+
+def _row(product: CanonicalProduct, conn: Connection, cache: CatalogCache) -> dict[str, Any]:
+    data = product.model_dump(include=set(PRODUCT_COLUMNS))
+    row = {column: data.get(column) for column in PRODUCT_COLUMNS}
+    row["id"] = product.id
+    row["currency"] = product.currency
+    row["stock"] = product.stock or 0
+    row["attributes"] = product.attributes
+    row["review_count"] = product.review_count or 0
+    row["popularity"] = product.popularity or 0
+    row["brand_id"] = cache.brand_id(conn, product.brand)
+    row["category_id"] = cache.category_id(conn, product.category)
+    row["deleted_at"] = None
+    return row
+
+
+def upsert_products(
+    conn: Connection, products: Iterable[CanonicalProduct], cache: CatalogCache | None = None
+) -> LoadResult:
+    """Insert or replace these products (PUT semantics: absent fields become empty)."""
+    cache = cache or CatalogCache()
+    # The last occurrence of an id wins, as it would row by row; one statement may not touch a row twice.
+    rows = list({row["id"]: row for row in (_row(p, conn, cache) for p in products)}.values())
+    result = LoadResult()
+    if not rows:
+        return result
+    values = insert(Product).values(rows)
+    statement = values.on_conflict_do_update(
+        index_elements=[Product.id],
+        set_={name: values.excluded[name] for name in rows[0] if name != "id"},
+    ).returning(Product.version)
+    versions = [int(v) for v in conn.execute(statement).scalars()]
+    result.written = len(versions)
+    result.last_version = max(versions)
+    return result
+
+
+def load_stream(
+    engine: Engine, products: Iterable[CanonicalProduct], batch_size: int = 1000
+) -> Iterator[LoadResult]:
+    """Upsert a stream in committed batches, yielding after each (for progress bars)."""
+    cache = CatalogCache()
+    batch: list[CanonicalProduct] = []
+    for product in products:
+        batch.append(product)
+        if len(batch) >= batch_size:
+            with engine.begin() as conn:
+                yield upsert_products(conn, batch, cache)
+            batch = []
+    if batch:
+        with engine.begin() as conn:
+            yield upsert_products(conn, batch, cache)
+
+
+def soft_delete(conn: Connection, product_id: str) -> int | None:
+    """Mark a product deleted; return the change's version, or None if there was no such product."""
+    version = conn.execute(
+        text(
+            "UPDATE products SET deleted_at = now() WHERE id = :id AND deleted_at IS NULL "
+            "RETURNING version"
+        ),
+        {"id": product_id},
+    ).scalar()
+    return None if version is None else int(version)
+
+
+CANONICAL_SELECT = """
+SELECT p.id, p.sku, p.title, p.description, b.name AS brand, c.path AS category, p.price,
+       p.sale_price, p.currency, p.stock, p.attributes, p.rating, p.review_count, p.popularity,
+       p.image, p.created_at, p.updated_at, p.version
+FROM products p
+LEFT JOIN brands b ON b.id = p.brand_id
+LEFT JOIN categories c ON c.id = p.category_id
+WHERE p.deleted_at IS NULL
+"""
+
+
+def _canonical(row: Any) -> tuple[CanonicalProduct, int]:
+    data = {k: v for k, v in dict(row).items() if v is not None and k != "version"}
+    data["attributes"] = data.get("attributes") or {}
+    return CanonicalProduct.model_validate(data), int(row["version"])
+
+
+def get_product(conn: Connection, product_id: str) -> tuple[CanonicalProduct, int] | None:
+    """The canonical form of a live product and its version."""
+    row = conn.execute(text(CANONICAL_SELECT + " AND p.id = :id"), {"id": product_id}).mappings()
+    found = row.first()
+    return None if found is None else _canonical(found)
+
+
+def export_products(conn: Connection) -> Iterator[CanonicalProduct]:
+    result = conn.execution_options(stream_results=True, yield_per=2000).execute(
+        text(CANONICAL_SELECT + " ORDER BY p.id")
+    )
+    for row in result.mappings():
+        yield _canonical(row)[0]

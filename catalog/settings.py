@@ -1,0 +1,82 @@
+"""The one place where the service's settings live.
+
+Every value comes from the environment (or a `.env` file) under the names documented in the README, so
+the local servers, docker-compose and a production deployment all speak the same words. When a URL is
+left unset the project runs its own server for it under `.local/` (see `catalog.services`); a URL given
+from outside means that server is used and none is started.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Settings read from the environment; field names are the upper-cased variable names."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL (postgresql+psycopg://...). Unset: the local server is used.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL (redis://host:port/db). Unset: the local server is used.",
+    )
+    elasticsearch_url: str | None = Field(
+        default=None, description="Elasticsearch URL. Unset: the local node is used."
+    )
+    elasticsearch_api_key: SecretStr | None = Field(
+        default=None, description="Elasticsearch API key (base64 id:key), instead of a user."
+    )
+    elasticsearch_username: str | None = Field(default=None, description="Elasticsearch user.")
+    elasticsearch_password: SecretStr | None = Field(
+        default=None, description="Elasticsearch password."
+    )
+    elasticsearch_ca_certs: Path | None = Field(
+        default=None, description="CA certificate that signed Elasticsearch's HTTP certificate."
+    )
+    elasticsearch_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds any one Elasticsearch call may take."
+    )
+    index_prefix: str = Field(
+        default="catalog", description="Prefix of every index and alias the service owns."
+    )
+    cache_ttl_seconds: int = Field(
+        default=300, ge=0, description="Lifetime of a cached search response (0 turns caching off)."
+    )
+    autocomplete_cache_ttl_seconds: int = Field(
+        default=60, ge=0, description="Lifetime of a cached autocomplete response."
+    )
+    api_host: str = Field(default="127.0.0.1", description="Address `catalog serve` binds.")
+    api_port: int = Field(default=8000, ge=1, le=65535, description="Port `catalog serve` binds.")
+    api_workers: int = Field(default=1, ge=1, description="uvicorn worker processes.")
+    local_dir: Path = Field(
+        default=PROJECT_ROOT / ".local",
+        description="Where local servers keep downloads, data and logs.",
+    )
+    log_level: str = Field(default="INFO", description="Log level of the API and the workers.")
+
+    @field_validator("index_prefix")
+    @classmethod
+    def _index_prefix_is_a_valid_index_name(cls, value: str) -> str:
+        if (
+            not value
+            or value != value.lower()
+            or not value.replace("-", "").replace("_", "").isalnum()
+        ):
+            raise ValueError("index_prefix must be lower-case letters, digits, '-' or '_'")
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

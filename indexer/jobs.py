@@ -1,0 +1,65 @@
+"""RQ jobs of the indexer, and how they are enqueued (retries with backoff, failures kept).
+
+A job carries product ids and outbox seqs only; the worker reads the rows from PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from elasticsearch import Elasticsearch
+from redis import Redis
+from rq import Queue, Retry
+
+from catalog.clients import elasticsearch_client, redis_client, shared_engine
+from catalog.settings import get_settings
+from indexer import metrics
+from indexer.apply import apply_pending
+
+log = logging.getLogger(__name__)
+
+QUEUE = "catalog-index"
+RETRY = Retry(max=5, interval=[1, 2, 5, 10, 30])
+JOB_TIMEOUT = 300
+FAILURE_TTL = 7 * 24 * 3600
+
+
+def index_queue(connection: Redis | None = None) -> Queue:
+    return Queue(QUEUE, connection=connection or redis_client())
+
+
+def enqueue_index_jobs(queue: Queue, batches: list[dict[str, int]]) -> None:
+    """Enqueue one job per batch in a single Redis round trip."""
+    datas = [
+        Queue.prepare_data(
+            index_products,
+            args=(batch,),
+            retry=RETRY,
+            timeout=JOB_TIMEOUT,
+            failure_ttl=FAILURE_TTL,
+            result_ttl=0,
+        )
+        for batch in batches
+    ]
+    with queue.connection.pipeline() as pipe:
+        queue.enqueue_many(datas, pipeline=pipe)
+        pipe.execute()
+
+
+@lru_cache(maxsize=1)
+def _es() -> Elasticsearch:
+    return elasticsearch_client(request_timeout=30)
+
+
+def index_products(pending: dict[str, int]) -> dict[str, int]:
+    """The job: apply these products' current state to every write target."""
+    prefix = get_settings().index_prefix
+    redis = redis_client()
+    try:
+        applied = apply_pending(shared_engine(), _es(), prefix, pending)
+    finally:
+        # Even a partly failed batch may have changed documents: cached pages must not outlive it.
+        metrics.bump_generation(redis, prefix)
+    metrics.record_applied(applied, redis, prefix)
+    return {"indexed": applied.indexed, "deleted": applied.deleted, "stale": applied.stale}

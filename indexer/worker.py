@@ -1,0 +1,47 @@
+"""`catalog worker`: an RQ worker for the index queue, with the outbox dispatcher beside it.
+
+Jobs run in the worker's own process (RQ's SimpleWorker): they are short bulk writes, and a fork per
+job would cost more than the job. Several workers may run at once; each also runs a dispatcher
+thread, which is safe because claiming outbox entries skips rows another dispatcher holds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from prometheus_client import start_http_server
+from rq.worker import SimpleWorker
+
+from catalog.clients import redis_client, shared_engine
+from indexer.jobs import index_queue
+from indexer.outbox import Dispatcher
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(
+    *, dispatcher: bool = True, burst: bool = False, metrics_port: int | None = None
+) -> None:
+    redis = redis_client()
+    queue = index_queue(redis)
+    stop = threading.Event()
+    thread: threading.Thread | None = None
+    if metrics_port:
+        start_http_server(metrics_port, addr="127.0.0.1")
+    if dispatcher:
+        outbox = Dispatcher(shared_engine(), queue)
+        if burst:
+            outbox.drain()
+        else:
+            thread = threading.Thread(
+                target=outbox.run, args=(stop,), name="dispatcher", daemon=True
+            )
+            thread.start()
+    worker = SimpleWorker([queue], connection=redis)
+    try:
+        worker.work(burst=burst, with_scheduler=not burst, logging_level="WARNING")
+    finally:
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=5)

@@ -1,0 +1,227 @@
+"""The product index: its mapping, its settings, and the document builder from a PostgreSQL row.
+
+Language analysis happens in Python (`analyzers/`), so every analysed field here holds tokens already
+made by the same code that analyses queries, mapped with Elasticsearch's core `whitespace` analyzer.
+That works the same on the minimal node of these machines and on the full official image. Beside each
+analysed field stands a twin for display and highlighting (`standard` analyzer), keyword fields for
+facets, numbers for ranges and sorting, and a completion field for autocomplete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from elasticsearch.dsl import (
+    Boolean,
+    Completion,
+    Date,
+    Document,
+    Double,
+    Flattened,
+    Float,
+    Integer,
+    Keyword,
+    Long,
+    Text,
+)
+
+from analyzers import ANALYZER_VERSION, analyze
+from schemas.product import category_segments
+
+#: Documents in Elasticsearch carry this schema version beside the analyzer's: either changing means
+#: the existing index no longer matches what the code would build, and a reindex is due.
+MAPPING_VERSION = "1"
+CATEGORY_LEVELS = 4
+SUGGEST_INPUT_MAX = 60
+TOKENS = "whitespace"
+
+
+def _tokens(**kwargs: Any) -> Text:
+    """A field holding tokens made by `analyzers/`; norms kept so BM25 weighs short titles."""
+    return Text(analyzer=TOKENS, search_analyzer=TOKENS, **kwargs)
+
+
+class ProductDocument(Document):
+    """The mapping of the product index (see docs/product-json.md for the canonical product)."""
+
+    product_id = Keyword()
+    sku = Keyword()
+    title = Text(analyzer="standard", term_vector="with_positions_offsets")
+    title_stem = _tokens()
+    title_exact = _tokens()
+    title_shingles = _tokens()
+    title_prefixes = _tokens(index_options="docs", norms=False)
+    description = Text(analyzer="standard", term_vector="with_positions_offsets")
+    description_stem = _tokens()
+    brand = Keyword()
+    brand_stem = _tokens()
+    category = Keyword()
+    category_levels = Keyword()
+    category_stem = _tokens()
+    price = Double()
+    sale_price = Double()
+    effective_price = Double()
+    currency = Keyword()
+    stock = Integer()
+    in_stock = Boolean()
+    attributes = Flattened()
+    rating = Float()
+    review_count = Integer()
+    popularity = Long()
+    image = Keyword(index=False, doc_values=False)
+    created_at = Date()
+    version = Long()
+    checksum = Keyword()
+    suggest = Completion(
+        analyzer="simple",
+        search_analyzer="simple",
+        contexts=[{"name": "category", "type": "category", "path": "category_levels"}],
+    )
+
+    class Meta:
+        dynamic = "strict"
+
+
+# Category levels are separate keyword fields so a hierarchical facet counts one level at a time.
+for _level in range(CATEGORY_LEVELS):
+    ProductDocument._doc_type.mapping.field(f"category_lvl{_level}", Keyword())
+
+
+def index_settings(*, shards: int = 1, replicas: int = 0) -> dict[str, Any]:
+    return {
+        "number_of_shards": shards,
+        "number_of_replicas": replicas,
+        "refresh_interval": "1s",
+        # Deletes keep their external version this long, so a late, stale write cannot resurrect a
+        # deleted product while a retried job is still in flight.
+        "gc_deletes": "1h",
+        "max_result_window": 10_000,
+    }
+
+
+def index_mapping() -> dict[str, Any]:
+    mapping: dict[str, Any] = ProductDocument._doc_type.mapping.to_dict()
+    mapping["_meta"] = {"analyzer_version": ANALYZER_VERSION, "mapping_version": MAPPING_VERSION}
+    return mapping
+
+
+def schema_version() -> str:
+    """What a built index must match: the analysis and the mapping together."""
+    return f"{ANALYZER_VERSION}-m{MAPPING_VERSION}"
+
+
+# -- documents ------------------------------------------------------------------------------------
+
+
+def _money(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _joined(text: str | None, profile: str) -> str:
+    return " ".join(analyze(text, profile)) if text else ""
+
+
+def checksum(row: Mapping[Any, Any]) -> str:
+    """A digest of everything the document is built from, so `catalog verify` sees content drift."""
+    payload = {key: row.get(key) for key in SOURCE_COLUMNS}
+    encoded = orjson.dumps(payload, default=str, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(encoded + schema_version().encode(), digest_size=12).hexdigest()
+
+
+#: The row fields (see indexer/documents.py for the query) the document is built from.
+SOURCE_COLUMNS = (
+    "id",
+    "sku",
+    "title",
+    "description",
+    "brand",
+    "category",
+    "price",
+    "sale_price",
+    "currency",
+    "stock",
+    "attributes",
+    "rating",
+    "review_count",
+    "popularity",
+    "image",
+    "created_at",
+    "version",
+)
+
+
+def build_document(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The search document of one live product row (brand name and category path joined in)."""
+    title: str = row["title"]
+    category: str | None = row.get("category")
+    segments = category_segments(category) if category else []
+    levels = [" > ".join(segments[: i + 1]) for i in range(len(segments))]
+    price = _money(row.get("price"))
+    sale_price = _money(row.get("sale_price"))
+    stock = int(row.get("stock") or 0)
+    created_at: datetime | None = row.get("created_at")
+    suggest_inputs = [title[:SUGGEST_INPUT_MAX]]
+    if row.get("brand"):
+        suggest_inputs.append(row["brand"])
+    suggest_inputs.extend(segments[-1:])
+    document: dict[str, Any] = {
+        "product_id": row["id"],
+        "sku": row.get("sku"),
+        "title": title,
+        "title_stem": _joined(title, "stemmed"),
+        "title_exact": _joined(title, "exact"),
+        "title_shingles": _joined(title, "shingles"),
+        "title_prefixes": _joined(title, "prefixes"),
+        "description": row.get("description"),
+        "description_stem": _joined(row.get("description"), "stemmed"),
+        "brand": row.get("brand"),
+        "brand_stem": _joined(row.get("brand"), "stemmed"),
+        "category": category,
+        "category_levels": levels,
+        "category_stem": _joined(" ".join(segments), "stemmed"),
+        "price": price,
+        "sale_price": sale_price,
+        "effective_price": sale_price if sale_price is not None else price,
+        "currency": row.get("currency") or "USD",
+        "stock": stock,
+        "in_stock": stock > 0,
+        "attributes": _flat_attributes(row.get("attributes") or {}),
+        "rating": row.get("rating"),
+        "review_count": row.get("review_count") or 0,
+        "popularity": row.get("popularity") or 0,
+        "image": row.get("image"),
+        "created_at": created_at.isoformat() if created_at else None,
+        "version": row["version"],
+        "checksum": checksum(row),
+        "suggest": {
+            "input": suggest_inputs,
+            "weight": _suggest_weight(row.get("popularity") or 0),
+            "contexts": {"category": levels or ["_none"]},
+        },
+    }
+    for level in range(CATEGORY_LEVELS):
+        document[f"category_lvl{level}"] = levels[level] if level < len(levels) else None
+    return document
+
+
+def _flat_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """Attribute values as strings (flattened fields are keywords); lists stay lists."""
+    flat: dict[str, Any] = {}
+    for key, value in attributes.items():
+        if isinstance(value, list):
+            flat[key] = [str(v) for v in value]
+        elif isinstance(value, bool):
+            flat[key] = "true" if value else "false"
+        else:
+            flat[key] = str(value)
+    return flat
+
+
+def _suggest_weight(popularity: int) -> int:
+    """Completion weights are ints below 2^31; popularity can be larger, so it is compressed."""
+    return max(1, min(2**31 - 1, int(popularity) // 10 + 1))

@@ -1,0 +1,145 @@
+"""The FastAPI application: clients on the app state, routers, errors, metrics and request logs."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+from elasticsearch import ApiError, ConnectionTimeout
+from elasticsearch import ConnectionError as ESConnectionError
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse, ORJSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+
+from catalog.clients import database_engine, elasticsearch_client, redis_client
+from catalog.settings import Settings, get_settings
+from search_api.deps import ElasticsearchDep, EngineDep, RedisDep
+from search_api.health import check_health
+from search_api.routes import products, search
+
+log = logging.getLogger("catalog.api")
+
+REQUEST_LATENCY = Histogram(
+    "catalog_request_seconds",
+    "Request latency by route.",
+    ["route", "method", "status"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+ES_ERRORS = Counter(
+    "catalog_elasticsearch_errors_total", "Elasticsearch calls that failed.", ["kind"]
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, with the request id when there is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in ("request_id", "route", "status", "duration_ms"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        return orjson.dumps(entry).decode()
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.es = elasticsearch_client(settings)
+        app.state.redis = redis_client(settings)
+        app.state.engine = database_engine(settings)
+        yield
+        app.state.es.close()
+        app.state.redis.close()
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Catalog Search",
+        version="0.1.0",
+        description="Faceted product search, autocomplete and analytics over a PostgreSQL catalog.",
+        default_response_class=ORJSONResponse,
+        lifespan=lifespan,
+    )
+    app.include_router(search.router)
+    app.include_router(products.router)
+    app.include_router(products.admin)
+
+    @app.middleware("http")
+    async def observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        started = time.perf_counter()
+        response = await call_next(request)
+        elapsed = time.perf_counter() - started
+        route = request.scope.get("route")
+        name = getattr(route, "path", "unmatched")
+        REQUEST_LATENCY.labels(name, request.method, str(response.status_code)).observe(elapsed)
+        response.headers["X-Request-Id"] = request_id
+        log.info(
+            "request",
+            extra={
+                "request_id": request_id,
+                "route": name,
+                "status": response.status_code,
+                "duration_ms": round(elapsed * 1000, 2),
+            },
+        )
+        return response
+
+    @app.exception_handler(ESConnectionError)
+    @app.exception_handler(ConnectionTimeout)
+    async def elasticsearch_down(request: Request, exc: Exception) -> JSONResponse:
+        ES_ERRORS.labels(type(exc).__name__).inc()
+        return JSONResponse(
+            {"error": "elasticsearch_unavailable", "message": "search is temporarily unavailable"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(ApiError)
+    async def elasticsearch_error(request: Request, exc: ApiError) -> JSONResponse:
+        ES_ERRORS.labels(f"http_{exc.meta.status}").inc()
+        if exc.meta.status == 404:
+            return JSONResponse(
+                {
+                    "error": "index_not_found",
+                    "message": "no product index yet: run `catalog reindex`",
+                },
+                status_code=503,
+            )
+        log.error("elasticsearch error %s: %s", exc.meta.status, str(exc)[:300])
+        return JSONResponse(
+            {"error": "elasticsearch_error", "message": "search failed"}, status_code=503
+        )
+
+    @app.get("/health", tags=["operations"], summary="Dependencies' status, version and latency")
+    def health(es: ElasticsearchDep, engine: EngineDep, redis: RedisDep) -> JSONResponse:
+        ok, body = check_health(es, engine, redis)
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app

@@ -1,0 +1,349 @@
+"""Turning a search request into one Elasticsearch request body (pure: unit-testable without HTTP).
+
+Text relevance: the query goes through the same `analyzers/` pipeline as the documents; its stemmed
+tokens must all match across title, brand, category and description (title weighs most), the exact
+(unstemmed) tokens and the shingles (adjacent pairs) boost products that match literally and in
+order, and fuzzy matching forgives typos on longer words only, never on numbers or model numbers.
+A popularity, rating and stock signal multiplies the text score (function_score, core features).
+
+Facets are disjunctive within a facet and conjunctive across facets: filters go to `post_filter`, and
+each facet's aggregation is filtered by every *other* facet's filter, so picking brand A still shows
+the counts of brands B and C under the other filters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from analyzers import AnalyzedQuery
+
+TEXT_FIELDS = ("title_stem^4", "brand_stem^2", "category_stem^1.5", "description_stem^0.5")
+PRICE_RANGES = (
+    {"key": "under-25", "to": 25},
+    {"key": "25-50", "from": 25, "to": 50},
+    {"key": "50-100", "from": 50, "to": 100},
+    {"key": "100-250", "from": 100, "to": 250},
+    {"key": "250-500", "from": 250, "to": 500},
+    {"key": "500-1000", "from": 500, "to": 1000},
+    {"key": "1000-and-up", "from": 1000},
+)
+SORTS: dict[str, list[Any]] = {
+    "relevance": [{"_score": "desc"}, {"popularity": "desc"}, {"product_id": "asc"}],
+    "price_asc": [{"effective_price": {"order": "asc", "missing": "_last"}}, {"product_id": "asc"}],
+    "price_desc": [
+        {"effective_price": {"order": "desc", "missing": "_last"}},
+        {"product_id": "asc"},
+    ],
+    "newest": [{"created_at": {"order": "desc", "missing": "_last"}}, {"product_id": "asc"}],
+    "rating": [
+        {"rating": {"order": "desc", "missing": "_last"}},
+        {"review_count": "desc"},
+        {"product_id": "asc"},
+    ],
+    "popularity": [{"popularity": "desc"}, {"product_id": "asc"}],
+}
+FACETS = ("brand", "category", "price", "in_stock", "rating")
+MIN_FUZZY_LENGTH = 5
+TOTAL_BOUND = 10_000
+
+
+@dataclass(frozen=True)
+class Filters:
+    brands: tuple[str, ...] = ()
+    category: str | None = None
+    price_min: float | None = None
+    price_max: float | None = None
+    in_stock: bool | None = None
+    min_rating: float | None = None
+    attributes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: AnalyzedQuery | None
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"
+    size: int = 20
+    offset: int = 0
+    search_after: list[Any] | None = None
+    facets: tuple[str, ...] = FACETS
+    relaxed: bool = False
+
+
+def filter_clauses(filters: Filters) -> dict[str, list[dict[str, Any]]]:
+    """Each facet's filter clauses, keyed by facet name (a facet's own filter skips its counts)."""
+    clauses: dict[str, list[dict[str, Any]]] = {}
+    if filters.brands:
+        clauses["brand"] = [{"terms": {"brand": list(filters.brands)}}]
+    if filters.category:
+        clauses["category"] = [{"term": {"category_levels": filters.category}}]
+    if filters.price_min is not None or filters.price_max is not None:
+        bounds = {}
+        if filters.price_min is not None:
+            bounds["gte"] = filters.price_min
+        if filters.price_max is not None:
+            bounds["lte"] = filters.price_max
+        clauses["price"] = [{"range": {"effective_price": bounds}}]
+    if filters.in_stock is not None:
+        clauses["in_stock"] = [{"term": {"in_stock": filters.in_stock}}]
+    if filters.min_rating is not None:
+        clauses["rating"] = [{"range": {"rating": {"gte": filters.min_rating}}}]
+    for name, values in filters.attributes:
+        clauses[f"attributes.{name}"] = [{"terms": {f"attributes.{name}": list(values)}}]
+    return clauses
+
+
+def _all_except(clauses: dict[str, list[dict[str, Any]]], facet: str) -> list[dict[str, Any]]:
+    return [clause for name, group in clauses.items() if name != facet for clause in group]
+
+
+def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
+    """Recall from the stemmed tokens (all of them, or most when relaxed), precision from boosts."""
+    stemmed = " ".join(query.stemmed)
+    recall: dict[str, Any] = {
+        "multi_match": {
+            "query": stemmed,
+            "fields": list(TEXT_FIELDS),
+            "type": "cross_fields",
+            "analyzer": "whitespace",
+            "operator": "or" if relaxed else "and",
+            **({"minimum_should_match": "2<75%"} if relaxed else {}),
+        }
+    }
+    should: list[dict[str, Any]] = []
+    if query.exact:
+        should.append(
+            {
+                "match": {
+                    "title_exact": {
+                        "query": " ".join(query.exact),
+                        "analyzer": "whitespace",
+                        "boost": 2,
+                    }
+                }
+            }
+        )
+    if query.shingles:
+        should.append(
+            {
+                "match": {
+                    "title_shingles": {
+                        "query": " ".join(query.shingles),
+                        "analyzer": "whitespace",
+                        "boost": 3,
+                    }
+                }
+            }
+        )
+    fuzzy = [
+        token for i, token in enumerate(query.exact) if query.fuzzy_allowed(i, MIN_FUZZY_LENGTH)
+    ]
+    alternatives: list[dict[str, Any]] = [recall]
+    if fuzzy:
+        alternatives.append(
+            {
+                "match": {
+                    "title_exact": {
+                        "query": " ".join(fuzzy),
+                        "analyzer": "whitespace",
+                        "fuzziness": "AUTO",
+                        "prefix_length": 1,
+                        "operator": "or" if relaxed else "and",
+                        "boost": 0.5,
+                    }
+                }
+            }
+        )
+    for expansion in query.expansions:
+        replaced = (
+            query.stemmed[: expansion.start] + expansion.stemmed + query.stemmed[expansion.end :]
+        )
+        alternatives.append(
+            {
+                "multi_match": {
+                    "query": " ".join(replaced),
+                    "fields": list(TEXT_FIELDS),
+                    "type": "cross_fields",
+                    "analyzer": "whitespace",
+                    "operator": "and",
+                    "boost": 0.9,
+                }
+            }
+        )
+    return {
+        "bool": {
+            "must": [{"bool": {"should": alternatives, "minimum_should_match": 1}}],
+            "should": should,
+        }
+    }
+
+
+def ranked(query: dict[str, Any]) -> dict[str, Any]:
+    """Multiply text relevance by gentle popularity, rating and availability signals."""
+    return {
+        "function_score": {
+            "query": query,
+            "functions": [
+                {
+                    "field_value_factor": {
+                        "field": "popularity",
+                        "modifier": "log2p",
+                        "missing": 0,
+                    },
+                    "weight": 0.3,
+                },
+                {
+                    "field_value_factor": {"field": "rating", "modifier": "none", "missing": 3},
+                    "weight": 0.05,
+                },
+                {"filter": {"term": {"in_stock": True}}, "weight": 1.2},
+            ],
+            "score_mode": "sum",
+            "boost_mode": "multiply",
+        }
+    }
+
+
+def facet_aggregations(
+    request: SearchRequest, clauses: dict[str, list[dict[str, Any]]]
+) -> dict[str, Any]:
+    aggs: dict[str, Any] = {}
+
+    def scoped(name: str, inner: dict[str, Any], extra: list[dict[str, Any]] | None = None) -> None:
+        aggs[name] = {
+            "filter": {
+                "bool": {"filter": _all_except(clauses, name.split("@")[0]) + (extra or [])}
+            },
+            "aggs": inner,
+        }
+
+    for facet in request.facets:
+        if facet == "brand":
+            scoped("brand", {"values": {"terms": {"field": "brand", "size": 20}}})
+        elif facet == "category":
+            selected = request.filters.category.split(" > ") if request.filters.category else []
+            for level in range(min(len(selected) + 1, 4)):
+                parent = (
+                    [{"term": {"category_levels": " > ".join(selected[:level])}}] if level else []
+                )
+                scoped(
+                    f"category@{level}",
+                    {"values": {"terms": {"field": f"category_lvl{level}", "size": 50}}},
+                    parent,
+                )
+        elif facet == "price":
+            scoped(
+                "price",
+                {
+                    "values": {"range": {"field": "effective_price", "ranges": list(PRICE_RANGES)}},
+                    "stats": {"stats": {"field": "effective_price"}},
+                },
+            )
+        elif facet == "in_stock":
+            scoped("in_stock", {"values": {"terms": {"field": "in_stock", "size": 2}}})
+        elif facet == "rating":
+            scoped(
+                "rating",
+                {
+                    "values": {
+                        "range": {
+                            "field": "rating",
+                            "ranges": [{"key": f"{n}-and-up", "from": n} for n in (4, 3, 2, 1)],
+                        }
+                    }
+                },
+            )
+        elif facet.startswith("attributes."):
+            scoped(facet, {"values": {"terms": {"field": facet, "size": 30}}})
+    return aggs
+
+
+def build_search(request: SearchRequest) -> dict[str, Any]:
+    clauses = filter_clauses(request.filters)
+    if request.query is not None and request.query.stemmed:
+        query = ranked(text_query(request.query, relaxed=request.relaxed))
+    else:
+        query = {"match_all": {}}
+    body: dict[str, Any] = {
+        "query": query,
+        "size": request.size,
+        "sort": SORTS[request.sort],
+        "track_total_hits": TOTAL_BOUND,
+        "_source": [
+            "product_id",
+            "title",
+            "brand",
+            "price",
+            "sale_price",
+            "effective_price",
+            "currency",
+            "in_stock",
+            "stock",
+            "image",
+            "category",
+            "rating",
+            "review_count",
+        ],
+        "aggs": facet_aggregations(request, clauses),
+    }
+    if clauses:
+        body["post_filter"] = {"bool": {"filter": _all_except(clauses, "")}}
+    if request.search_after is not None:
+        body["search_after"] = request.search_after
+    else:
+        body["from"] = request.offset
+    if request.query is not None and request.query.text:
+        body["highlight"] = {
+            "pre_tags": ["<em>"],
+            "post_tags": ["</em>"],
+            "highlight_query": {
+                "multi_match": {"query": request.query.text, "fields": ["title", "description"]}
+            },
+            "fields": {
+                "title": {"number_of_fragments": 0},
+                "description": {"fragment_size": 160, "number_of_fragments": 1},
+            },
+        }
+        body["suggest"] = {
+            "did_you_mean": {
+                "text": " ".join(request.query.exact),
+                "term": {
+                    "field": "title_exact",
+                    "suggest_mode": "popular",
+                    "analyzer": "whitespace",
+                },
+            }
+        }
+    return body
+
+
+def parse_facets(aggregations: dict[str, Any]) -> dict[str, Any]:
+    """The response's facet section from Elasticsearch's aggregation results."""
+    facets: dict[str, Any] = {}
+    levels: list[dict[str, Any]] = []
+    for name, agg in sorted(aggregations.items()):
+        values = agg.get("values", {}).get("buckets", [])
+        if name.startswith("category@"):
+            levels.append(
+                {
+                    "level": int(name.split("@")[1]),
+                    "values": [{"value": b["key"], "count": b["doc_count"]} for b in values],
+                }
+            )
+        elif name == "price":
+            stats = agg.get("stats", {})
+            facets["price"] = {
+                "ranges": [{"value": b["key"], "count": b["doc_count"]} for b in values],
+                "min": stats.get("min"),
+                "max": stats.get("max"),
+            }
+        elif name == "in_stock":
+            facets["in_stock"] = [
+                {"value": bool(b["key"]), "count": b["doc_count"]} for b in values
+            ]
+        else:
+            facets[name] = [{"value": b["key"], "count": b["doc_count"]} for b in values]
+    if levels:
+        facets["category"] = levels
+    return facets

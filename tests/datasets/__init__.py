@@ -1,0 +1,1 @@
+"""Tests of the dataset layer: canonical product model, generator, source readers."""
