@@ -13,7 +13,7 @@ import orjson
 from elasticsearch import ApiError, ConnectionTimeout
 from elasticsearch import ConnectionError as ESConnectionError
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse, ORJSONResponse
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
 from catalog.clients import database_engine, elasticsearch_client, redis_client
@@ -33,6 +33,13 @@ REQUEST_LATENCY = Histogram(
 ES_ERRORS = Counter(
     "catalog_elasticsearch_errors_total", "Elasticsearch calls that failed.", ["kind"]
 )
+
+
+class FastJSONResponse(JSONResponse):
+    """JSON rendered by orjson: search responses are large dicts, and orjson is several times faster."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 class JsonFormatter(logging.Formatter):
@@ -77,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Catalog Search",
         version="0.1.0",
         description="Faceted product search, autocomplete and analytics over a PostgreSQL catalog.",
-        default_response_class=ORJSONResponse,
+        default_response_class=FastJSONResponse,
         lifespan=lifespan,
     )
     app.include_router(search.router)

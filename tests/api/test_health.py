@@ -1,0 +1,63 @@
+"""`GET /health` with every server up, and with Elasticsearch pointed at a dead port."""
+
+from __future__ import annotations
+
+import subprocess
+
+from fastapi.testclient import TestClient
+
+from catalog.settings import PROJECT_ROOT, Settings
+from catalog.services.process import choose_port
+from search_api.app import create_app
+from tests.conftest import Catalog
+
+
+def test_health_reports_each_dependency(catalog: Catalog, api: TestClient) -> None:
+    response = api.get("/health")
+    assert response.status_code == 200
+    deps = response.json()["dependencies"]
+    assert deps["elasticsearch"]["version"].startswith("8.19.")
+    assert deps["postgres"]["version"].split(".")[0] >= "15"
+    assert deps["redis"]["version"].startswith("7.")
+
+
+def test_health_names_elasticsearch_when_it_is_down(catalog: Catalog, settings: Settings) -> None:
+    dead = f"http://127.0.0.1:{choose_port(19200)}"
+    broken = settings.model_copy(update={"elasticsearch_url": dead})
+    with TestClient(create_app(broken)) as client:
+        response = client.get("/health")
+        assert response.status_code == 503
+        assert response.json()["down"] == ["elasticsearch"]
+        search = client.get("/search", params={"q": "tv"})
+        assert search.status_code == 503
+        assert search.json()["error"] == "elasticsearch_unavailable"
+
+
+def test_cli_exits_with_one_clear_line_when_elasticsearch_is_unreachable() -> None:
+    dead = f"http://127.0.0.1:{choose_port(19300)}"
+    result = subprocess.run(
+        [str(PROJECT_ROOT / ".venv" / "bin" / "catalog"), "verify"],
+        env={"ELASTICSEARCH_URL": dead, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "Elasticsearch unreachable" in result.stderr
+
+
+def test_services_status_lists_the_three_servers() -> None:
+    result = subprocess.run(
+        [str(PROJECT_ROOT / ".venv" / "bin" / "catalog"), "services", "status"],
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout
+    for name in ("postgres", "redis", "elasticsearch"):
+        assert name in result.stdout
+    assert "127.0.0.1:" in result.stdout
