@@ -45,19 +45,19 @@ def make_edge_ngrams(
 
     def prefixes_of(token: str) -> tuple[str, ...]:
         top = min(len(token), max_gram)
-        return tuple(token[:size] for size in range(min_gram, top + 1))
+        grams = tuple(token[:size] for size in range(min_gram, top + 1))
+        if cache:
+            if len(memo) >= 200_000:
+                memo.clear()
+            memo[token] = grams
+        return grams
 
     def edge_ngrams(tokens: list[Token]) -> list[str]:
-        seen: dict[str, None] = {}
-        for text, _ in tokens:
-            grams = memo.get(text) if cache else None
-            if grams is None:
-                grams = prefixes_of(text)
-                if cache:
-                    if len(memo) >= 200_000:
-                        memo.clear()
-                    memo[text] = grams
-            seen.update(dict.fromkeys(grams))
-        return list(seen)
+        grams: list[str] = []
+        extend = grams.extend
+        get = memo.get
+        for text in dict.fromkeys([t for t, _ in tokens]):
+            extend(get(text) or prefixes_of(text))
+        return list(dict.fromkeys(grams))
 
     return edge_ngrams

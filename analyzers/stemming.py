@@ -27,28 +27,20 @@ def _stage_from(word_function: Callable[[str], str], *, cache: bool) -> TokenSta
 
         return apply_uncached
 
-    memo: dict[str, str] = {}
+    # Keyed by the whole token: one dict lookup per token, and tokens that are not stemmed
+    # (numbers, units) are cached as themselves.
+    memo: dict[Token, Token] = {}
 
-    def lookup(word: str) -> str:
-        result = memo.get(word)
-        if result is None:
-            if len(memo) >= STEM_CACHE_LIMIT:
-                memo.clear()
-            result = memo[word] = word_function(word)
+    def lookup(token: Token) -> Token:
+        if len(memo) >= STEM_CACHE_LIMIT:
+            memo.clear()
+        text, flags = token
+        result = memo[token] = (word_function(text), flags) if flags & ALPHA else token
         return result
 
     def apply(tokens: list[Token]) -> list[Token]:
         get = memo.get
-        out: list[Token] = []
-        append = out.append
-        for token in tokens:
-            text, flags = token
-            if flags & ALPHA:
-                stem = get(text)
-                append((stem if stem is not None else lookup(text), flags))
-            else:
-                append(token)
-        return out
+        return [get(token) or lookup(token) for token in tokens]
 
     return apply
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from analyzers.tokens import ALPHA, Token
+from analyzers.tokens import ALPHA, DOT, GLUED, Token
 
 STOPWORDS: Final = frozenset(
     {"a", "an", "and", "are", "as", "at", "be", "by", "from", "in", "is", "it", "its", "of"}
@@ -18,6 +18,12 @@ STOPWORDS: Final = frozenset(
 )
 
 
+# Every (word, flags) a stopword token can have, so that the stage is one set lookup a token.
+_STOP_TOKENS: Final = frozenset(
+    (word, ALPHA | extra) for word in STOPWORDS for extra in (0, DOT, GLUED, DOT | GLUED)
+)
+
+
 def remove_stopwords(tokens: list[Token]) -> list[Token]:
     """Drop plain words in :data:`STOPWORDS`; units, numbers and model parts always stay."""
-    return [t for t in tokens if not (t[1] & ALPHA and t[0] in STOPWORDS)]
+    return [t for t in tokens if t not in _STOP_TOKENS]

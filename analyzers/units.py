@@ -79,6 +79,9 @@ def _in_is_unit(tokens: list[Token], index: int, previous: Token) -> bool:
     return text in MARKS or (text in UNITS and UNITS[text][0] in LENGTH_UNITS)
 
 
+_TRIGGERS: Final = ANYWHERE | ALWAYS_PREFIX
+
+
 def units(tokens: list[Token]) -> list[Token]:
     """Canonicalize units (see the module docstring); other tokens pass unchanged."""
     out: list[Token] = []
@@ -87,6 +90,13 @@ def units(tokens: list[Token]) -> list[Token]:
     last_integer_at = -2  # index in `out` of the last integer number
     for index, token in enumerate(tokens):
         text, flags = token
+        if previous is None and not flags & (NUMERIC | MARK):
+            # The common case: a word or a variant, with no number before it.
+            if text in _TRIGGERS and flags & ALPHA and not flags & VARIANT:
+                out.extend((unit, UNIT) for unit in UNITS.get(text, (text,)))
+            else:
+                append(token)
+            continue
         if flags & VARIANT:
             append(token)
             continue
@@ -99,11 +109,9 @@ def units(tokens: list[Token]) -> list[Token]:
                 )
                 if decimal is not None:
                     append((decimal, NUM | VARIANT))
-                previous = token
-            else:
-                if "." not in text:
-                    last_integer_at = len(out) - 1
-                previous = token
+            elif "." not in text:
+                last_integer_at = len(out) - 1
+            previous = token
             continue
         if flags & MARK:
             if previous is not None:
@@ -133,10 +141,8 @@ def units(tokens: list[Token]) -> list[Token]:
                 previous = None
                 continue
             previous = None
-        if text in ANYWHERE:
-            out.extend((unit, UNIT) for unit in UNITS[text])
-        elif text in ALWAYS_PREFIX:
-            append((text, UNIT))
+        if text in _TRIGGERS:
+            out.extend((unit, UNIT) for unit in UNITS.get(text, (text,)))
         else:
             append(token)
     return out
@@ -148,6 +154,46 @@ def _operand_value(numbers: list[Token]) -> str:
     return numbers[0][0]
 
 
+def _is_integer_token(token: Token) -> bool:
+    return bool(token[1] & NUM) and "." not in token[0]
+
+
+def _left_operand(tokens: list[Token], x_at: int) -> tuple[int, str] | None:
+    """The operand ending right before the ``x`` at ``x_at``: (start index, value)."""
+    index = x_at - 1
+    while index >= 0 and tokens[index][1] & (VARIANT | UNIT) and tokens[index][0] != "x":
+        index -= 1
+    if index < 0 or not tokens[index][1] & NUMERIC:
+        return None
+    numbers = [tokens[index]]
+    if tokens[index][1] & FRAC:
+        before = index - 1
+        while before >= 0 and tokens[before][1] & VARIANT:
+            before -= 1
+        if before >= 0 and _is_integer_token(tokens[before]):
+            numbers.insert(0, tokens[before])
+            index = before
+    return index, _operand_value(numbers)
+
+
+def _right_operand(tokens: list[Token], x_at: int) -> tuple[int, int, str] | None:
+    """The operand starting right after the ``x`` at ``x_at``: (start, end, value)."""
+    n = len(tokens)
+    start = _next_main_index(tokens, x_at + 1)
+    if start >= n or not tokens[start][1] & NUMERIC:
+        return None
+    numbers = [tokens[start]]
+    end = start + 1
+    if _is_integer_token(tokens[start]):
+        nxt = _next_main_index(tokens, end)
+        if nxt < n and tokens[nxt][1] & FRAC:
+            numbers.append(tokens[nxt])
+            end = nxt + 1
+    while end < n and tokens[end][1] & (VARIANT | UNIT) and tokens[end][0] != "x":
+        end += 1
+    return start, end, _operand_value(numbers)
+
+
 def dimensions(tokens: list[Token]) -> list[Token]:
     """Mark dimension ``x`` tokens and add joined dimensions (``2x4``) after each operand.
 
@@ -155,50 +201,37 @@ def dimensions(tokens: list[Token]) -> list[Token]:
     by ``x`` form a chain. Each adjacent pair gives ``AxB`` after B, and a chain of three
     gives ``AxBxC`` after C.
     """
-    if not any(text == "x" for text, _ in tokens):
+    texts = [t for t, _ in tokens]
+    if "x" not in texts:
         return tokens
-    # Find operands: [start, end) spans over `tokens` with their value.
-    operands: list[tuple[int, int, str]] = []
-    index, n = 0, len(tokens)
-    while index < n:
-        text, flags = tokens[index]
-        if flags & VARIANT or not flags & NUMERIC:
-            index += 1
-            continue
-        numbers = [tokens[index]]
-        end = index + 1
-        if flags & NUM and "." not in text:
-            nxt = _next_main_index(tokens, end)
-            if nxt < n and tokens[nxt][1] & FRAC:
-                numbers.append(tokens[nxt])
-                end = nxt + 1
-        while end < n and (tokens[end][1] & (VARIANT | UNIT)) and tokens[end][0] != "x":
-            end += 1
-        operands.append((index, end, _operand_value(numbers)))
-        index = end
     inserts: dict[int, list[str]] = {}
-    dimx: set[int] = set()
+    dimx: list[int] = []
     chain: list[str] = []
-    for number, (start, end, value) in enumerate(operands):
-        if number > 0:
-            previous_end = operands[number - 1][1]
-            between = [i for i in range(previous_end, start) if not tokens[i][1] & VARIANT]
-            if len(between) == 1 and tokens[between[0]][0] == "x":
-                dimx.add(between[0])
-                chain.append(value)
-                joined = inserts.setdefault(end, [])
+    chained_from = -1  # start of the right operand of the previous dimension x
+    x_at = texts.index("x")
+    while True:
+        if not tokens[x_at][1] & VARIANT:
+            right = _right_operand(tokens, x_at)
+            left = _left_operand(tokens, x_at) if right is not None else None
+            if right is not None and left is not None:
+                dimx.append(x_at)
+                if left[0] != chained_from:
+                    chain = [left[1]]
+                chain.append(right[2])
+                joined = inserts.setdefault(right[1], [])
                 joined.append(f"{chain[-2]}x{chain[-1]}")
                 if len(chain) == 3:
                     joined.append("x".join(chain))
-                continue
-        chain = [value]
+                chained_from = right[0]
+        try:
+            x_at = texts.index("x", x_at + 1)
+        except ValueError:
+            break
     if not dimx:
         return tokens
-    out: list[Token] = []
-    for index, token in enumerate(tokens):
-        if index in inserts:
-            out.extend((joined, NUM | VARIANT) for joined in inserts[index])
-        out.append(("x", DIMX | UNIT) if index in dimx else token)
-    if n in inserts:
-        out.extend((joined, NUM | VARIANT) for joined in inserts[n])
+    out = list(tokens)
+    for index in dimx:
+        out[index] = ("x", DIMX | UNIT)
+    for index in sorted(inserts, reverse=True):
+        out[index:index] = [(joined, NUM | VARIANT) for joined in inserts[index]]
     return out
