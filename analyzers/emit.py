@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Final
 
@@ -30,7 +31,7 @@ def make_shingles(*, separator: str = SHINGLE_SEPARATOR) -> Emitter:
 
     def shingles(tokens: list[Token]) -> list[str]:
         words = main_sequence(tokens)
-        return [a + separator + b for a, b in zip(words, words[1:], strict=False)]
+        return [a + separator + b for a, b in itertools.pairwise(words)]
 
     return shingles
 

@@ -48,9 +48,7 @@ PROFILES: Final[Mapping[str, tuple[Stage, ...]]] = MappingProxyType(
         # Edge n-grams of the `exact` tokens: autocomplete.
         "prefixes": (
             *_BASE,
-            stage(
-                "edge_ngrams", min_gram=emit.EDGE_NGRAM_MIN, max_gram=emit.EDGE_NGRAM_MAX
-            ),
+            stage("edge_ngrams", min_gram=emit.EDGE_NGRAM_MIN, max_gram=emit.EDGE_NGRAM_MAX),
         ),
         # `exact` lemmatized with WordNet instead of stemmed: opt-in, needs the NLTK data
         # installed by scripts/install_nltk_data.sh.

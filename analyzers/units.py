@@ -126,9 +126,7 @@ def units(tokens: list[Token]) -> list[Token]:
             prefix = PREFIXES.get(text)
             if prefix is not None:
                 following = _next_main(tokens, index + 1)
-                if following is not None and (
-                    following[0] in UNITS or following[1] & MARK
-                ):
+                if following is not None and (following[0] in UNITS or following[1] & MARK):
                     append((prefix, UNIT))
                     continue  # `previous` stays: the unit after the prefix is canonicalized
             canonical = UNITS.get(text)

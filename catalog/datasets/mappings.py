@@ -26,7 +26,7 @@ import csv
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
@@ -55,7 +55,11 @@ DEFAULT_FILES: Final[dict[str, str]] = {
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen, ZW*
 _SPACES = re.compile(r"\s+")  # str patterns: \s includes NBSP and the other Unicode spaces
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# An amount, optionally with a currency sign, thousands commas, or as a range (lower end kept).
+_AMOUNT = re.compile(
+    r"[£$€]?\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?-\s?[£$€]?\s?[\d,.]+)?"
+)
 _LEADING_INT = re.compile(r"^\s*(\d[\d,]*)")
 _BESTBUY_SKU = re.compile(r"/(\d+)_[^/]*$")
 
@@ -79,23 +83,25 @@ def clean_text(value: Any) -> str | None:
     return text or None
 
 
-def _money(value: Any) -> float | None:
-    """A price from ``12.5``, ``"£1,299.00"`` or ``"£3.99 - £12.99"`` (the lower end); else None.
+def _money(value: Any) -> float | str | None:
+    """A price from ``12.5``, ``"£1,299.00"`` or ``"£3.99 - £12.99"`` (the lower end).
 
-    Returned as a float in the canonical JSON form; an amount with more than two decimals is
-    passed through unrounded so that validation, not this reader, decides about it.
+    Empty means no price (``None``). Text that is not clearly an amount (``"£1 299"``, ``"call"``)
+    is passed through unchanged, so validation reports it on ``price`` instead of this reader
+    guessing or dropping it. Amounts come back as floats (the canonical JSON form), unrounded:
+    more than two decimals is for validation to refuse too.
     """
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return float(value)
-    match = _NUMBER.search(str(value))
+    text = clean_text(value)
+    if text is None:
+        return None
+    match = _AMOUNT.fullmatch(text)
     if match is None:
-        return None
-    try:
-        return float(Decimal(match.group().replace(",", "")))
-    except InvalidOperation:  # pragma: no cover - the pattern only matches valid numbers
-        return None
+        return text
+    return float(Decimal(match.group(1).replace(",", "")))
 
 
 def _count(value: Any) -> int | None:
@@ -111,7 +117,7 @@ def _count(value: Any) -> int | None:
 def _rating(value: Any) -> float | None:
     """A rating from ``"4.5 out of 5 stars"`` or ``"4.5"``; ``None`` when absent."""
     match = _NUMBER.match(str(value).strip()) if value is not None else None
-    return float(match.group().replace(",", "")) if match else None
+    return float(match.group()) if match else None
 
 
 def _category(segments: list[str]) -> str | None:

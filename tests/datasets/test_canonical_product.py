@@ -27,7 +27,7 @@ MINIMAL: dict[str, Any] = {"id": "p-1", "title": "Widget"}
 FULL: dict[str, Any] = {
     "id": "p-0000001",
     "sku": "SKU-1",
-    "title": "Acme XR-55A80J 55\" 4K UHD Smart LED Television",
+    "title": 'Acme XR-55A80J 55" 4K UHD Smart LED Television',
     "description": "A television.",
     "brand": "Acme",
     "category": "Electronics > TVs & Home Theater > Televisions",
@@ -201,9 +201,10 @@ def test_category_segments() -> None:
             category_segments(bad)
 
 
-_segment = st.text(
-    alphabet=st.characters(blacklist_characters=">", blacklist_categories=("Cs",)), min_size=1
-).filter(lambda s: s.strip())
+# Letters, punctuation and several kinds of whitespace (tab, NBSP, ideographic space).
+_segment = st.text(alphabet="aZ9 &-_,.'\"\t\u00a0\u3000é®/", min_size=1, max_size=16).filter(
+    lambda s: s.strip()
+)
 
 
 @given(st.lists(_segment, min_size=1, max_size=5))
