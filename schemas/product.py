@@ -67,10 +67,13 @@ ATTRIBUTE_TEXT_MAX_LENGTH = 1000
 URL_MAX_LENGTH = 2048
 
 _SPACE_RUN = re.compile(r"\s+")
+_VISIBLE_ASCII = re.compile(r"[!-~]*")
 
 
 def _has_space_or_control(text: str) -> bool:
     """True when *text* holds whitespace (any Unicode kind) or a control/format character."""
+    if _VISIBLE_ASCII.fullmatch(text):  # fast path: ids, keys and URLs are nearly always ASCII
+        return False
     return any(ch.isspace() or unicodedata.category(ch) in {"Cc", "Cf"} for ch in text)
 
 
