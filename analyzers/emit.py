@@ -39,7 +39,12 @@ def make_shingles(*, separator: str = SHINGLE_SEPARATOR) -> Emitter:
 def make_edge_ngrams(
     *, min_gram: int = EDGE_NGRAM_MIN, max_gram: int = EDGE_NGRAM_MAX, cache: bool = True
 ) -> Emitter:
-    """Prefixes of every token, ``min_gram`` to ``max_gram`` characters, each term once."""
+    """Prefixes of every distinct token, ``min_gram`` to ``max_gram`` characters.
+
+    Tokens are deduplicated, prefixes are not (``stainless steel`` gives ``s`` twice): a
+    prefix field only needs to know whether a term occurs, so map it with
+    ``index_options: docs`` and ``norms: false``, and repeated terms cost nothing there.
+    """
     if min_gram < 1 or max_gram < min_gram:
         raise ValueError(f"bad edge n-gram bounds {min_gram}..{max_gram}")
     memo: dict[str, tuple[str, ...]] = {}
@@ -59,6 +64,6 @@ def make_edge_ngrams(
         get = memo.get
         for text in dict.fromkeys([t for t, _ in tokens]):
             extend(get(text) or prefixes_of(text))
-        return list(dict.fromkeys(grams))
+        return grams
 
     return edge_ngrams

@@ -194,14 +194,24 @@ def parse_chunk(chunk: str) -> tuple[Token, ...]:
     return tuple(out)
 
 
+def parse_word(word: str) -> tuple[Token, ...]:
+    """Parse a whitespace-free word: its chunks, in order (chunks never span whitespace)."""
+    return tuple(token for chunk in _CHUNK_RE.findall(word) for token in parse_chunk(chunk))
+
+
 def make_tokenizer(*, cache: bool) -> Callable[[str], list[Token]]:
-    """Build the tokenizer stage, with a bounded memo of chunk parses when ``cache``."""
-    finditer = _CHUNK_RE.findall
+    """Build the tokenizer stage, with a bounded memo of word parses when ``cache``.
+
+    The memo is keyed by whitespace-separated word (``str.split`` is much cheaper than the
+    chunk regex, and words repeat); chunks never span whitespace, so this gives the same
+    tokens as scanning the whole text.
+    """
+    findall = _CHUNK_RE.findall
     if not cache:
 
         def tokenize_uncached(text: str) -> list[Token]:
             out: list[Token] = []
-            for chunk in finditer(text):
+            for chunk in findall(text):
                 out.extend(parse_chunk(chunk))
             return out
 
@@ -209,17 +219,19 @@ def make_tokenizer(*, cache: bool) -> Callable[[str], list[Token]]:
 
     memo: dict[str, tuple[Token, ...]] = {}
 
+    def parse_and_remember(word: str) -> tuple[Token, ...]:
+        if len(memo) >= _CACHE_LIMIT:
+            memo.clear()
+        tokens = memo[word] = parse_word(word)
+        return tokens
+
     def tokenize(text: str) -> list[Token]:
         out: list[Token] = []
         extend = out.extend
         get = memo.get
-        for chunk in finditer(text):
-            tokens = get(chunk)
-            if tokens is None:
-                if len(memo) >= _CACHE_LIMIT:
-                    memo.clear()
-                tokens = memo[chunk] = parse_chunk(chunk)
-            extend(tokens)
+        for word in text.split():
+            tokens = get(word)
+            extend(parse_and_remember(word) if tokens is None else tokens)
         return out
 
     return tokenize

@@ -79,70 +79,85 @@ def _in_is_unit(tokens: list[Token], index: int, previous: Token) -> bool:
     return text in MARKS or (text in UNITS and UNITS[text][0] in LENGTH_UNITS)
 
 
-_TRIGGERS: Final = ANYWHERE | ALWAYS_PREFIX
+_TRIGGERS: Final = ANYWHERE | ALWAYS_PREFIX | frozenset(UNITS) | frozenset(PREFIXES)
+_CONTEXT: Final = NUMERIC | MARK
+
+
+def _previous_main(tokens: list[Token], index: int) -> int:
+    index -= 1
+    while index >= 0 and tokens[index][1] & VARIANT:
+        index -= 1
+    return index
+
+
+def _number_before(tokens: list[Token], index: int) -> Token | None:
+    """The number a unit at ``index`` would measure: the previous main token, if numeric,
+    or the one before a unit prefix (``1.9 cu. ft.``)."""
+    before = _previous_main(tokens, index)
+    if before < 0:
+        return None
+    text, flags = tokens[before]
+    if flags & NUMERIC:
+        return tokens[before]
+    if flags & ALPHA and text in PREFIXES:
+        number_at = _previous_main(tokens, before)
+        if number_at >= 0 and tokens[number_at][1] & NUMERIC:
+            return tokens[number_at]
+    return None
+
+
+def _unit_edit(tokens: list[Token], index: int) -> list[Token] | None:
+    """What the token at ``index`` becomes, or None when it stays as it is."""
+    text, flags = tokens[index]
+    if flags & NUMERIC:
+        if not flags & FRAC:
+            return None
+        before = tokens[index - 1] if index > 0 else None
+        whole = before[0] if before is not None and _is_integer(before) else ""
+        decimal = fraction_decimal(text, whole) or (fraction_decimal(text) if whole else None)
+        return None if decimal is None else [tokens[index], (decimal, NUM | VARIANT)]
+    if flags & MARK:
+        return [(MARKS[text], UNIT)] if _number_before(tokens, index) is not None else []
+    if not flags & ALPHA or flags & VARIANT:
+        return None
+    number = _number_before(tokens, index)
+    if number is not None:
+        prefix = PREFIXES.get(text)
+        if prefix is not None:
+            following = _next_main(tokens, index + 1)
+            if following is not None and (following[0] in UNITS or following[1] & MARK):
+                return [(prefix, UNIT)]
+        canonical = UNITS.get(text)
+        if (
+            canonical is not None
+            and (text not in NEEDS_GLUE or flags & GLUED)
+            and (text != "in" or _in_is_unit(tokens, index, number))
+        ):
+            return [(unit, UNIT) for unit in canonical]
+    if text in ANYWHERE:
+        return [(unit, UNIT) for unit in UNITS[text]]
+    if text in ALWAYS_PREFIX:
+        return [(text, UNIT)]
+    return None
 
 
 def units(tokens: list[Token]) -> list[Token]:
-    """Canonicalize units (see the module docstring); other tokens pass unchanged."""
+    """Canonicalize units (see the module docstring); other tokens pass unchanged.
+
+    Only numbers, marks and unit spellings can change, so the stage visits just those.
+    """
+    hits = [i for i, (t, f) in enumerate(tokens) if f & _CONTEXT or t in _TRIGGERS]
     out: list[Token] = []
-    append = out.append
-    previous: Token | None = None  # previous main token, when it was a number
-    last_integer_at = -2  # index in `out` of the last integer number
-    for index, token in enumerate(tokens):
-        text, flags = token
-        if previous is None and not flags & (NUMERIC | MARK):
-            # The common case: a word or a variant, with no number before it.
-            if text in _TRIGGERS and flags & ALPHA and not flags & VARIANT:
-                out.extend((unit, UNIT) for unit in UNITS.get(text, (text,)))
-            else:
-                append(token)
-            continue
-        if flags & VARIANT:
-            append(token)
-            continue
-        if flags & NUMERIC:
-            append(token)
-            if flags & FRAC:
-                whole = out[last_integer_at][0] if last_integer_at == len(out) - 2 else ""
-                decimal = fraction_decimal(text, whole) or (
-                    fraction_decimal(text) if whole else None
-                )
-                if decimal is not None:
-                    append((decimal, NUM | VARIANT))
-            elif "." not in text:
-                last_integer_at = len(out) - 1
-            previous = token
-            continue
-        if flags & MARK:
-            if previous is not None:
-                append((MARKS[text], UNIT))
-            previous = None
-            continue
-        if not flags & ALPHA:
-            append(token)
-            previous = None
-            continue
-        if previous is not None:
-            prefix = PREFIXES.get(text)
-            if prefix is not None:
-                following = _next_main(tokens, index + 1)
-                if following is not None and (following[0] in UNITS or following[1] & MARK):
-                    append((prefix, UNIT))
-                    continue  # `previous` stays: the unit after the prefix is canonicalized
-            canonical = UNITS.get(text)
-            if (
-                canonical is not None
-                and (text not in NEEDS_GLUE or flags & GLUED)
-                and (text != "in" or _in_is_unit(tokens, index, previous))
-            ):
-                out.extend((unit, UNIT) for unit in canonical)
-                previous = None
-                continue
-            previous = None
-        if text in _TRIGGERS:
-            out.extend((unit, UNIT) for unit in UNITS.get(text, (text,)))
-        else:
-            append(token)
+    done = 0
+    for index in hits:
+        edit = _unit_edit(tokens, index)
+        if edit is not None:
+            out.extend(tokens[done:index])
+            out.extend(edit)
+            done = index + 1
+    if not done:
+        return tokens
+    out.extend(tokens[done:])
     return out
 
 

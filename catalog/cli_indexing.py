@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import orjson
 import typer
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import Elasticsearch
@@ -113,12 +116,13 @@ def worker(
     burst: bool = typer.Option(False, help="Drain the outbox and the queue, then exit."),
     dispatcher: bool = typer.Option(True, help="Also run the outbox dispatcher."),
     metrics_port: int | None = typer.Option(None, help="Serve Prometheus metrics on this port."),
+    cron: bool = typer.Option(False, help="Also schedule reconciliation (one worker only)."),
 ) -> None:
     """Run an indexer worker (RQ) with the outbox dispatcher."""
     from indexer.worker import run_worker
 
     try:
-        run_worker(dispatcher=dispatcher, burst=burst, metrics_port=metrics_port)
+        run_worker(dispatcher=dispatcher, burst=burst, metrics_port=metrics_port, cron=cron)
     except ServiceError as exc:
         raise fail(str(exc)) from exc
 
@@ -161,6 +165,14 @@ def outbox_status() -> None:
     for label, fraction in (("lag p50 (s)", 0.5), ("lag p99 (s)", 0.99)):
         value = percentile(lags, fraction)
         table.add_row(f"{label}, last {len(lags)}", f"{value:.3f}" if value is not None else "-")
+    last = redis.get(f"{prefix}:reconcile:last")
+    if last is not None:
+        run = orjson.loads(last)
+        table.add_row(
+            "last reconciliation",
+            f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(run['at']))} UTC: "
+            f"{run['differences']} differences, {run['repaired']} repaired",
+        )
     console.print(table)
 
 

@@ -6,8 +6,10 @@ A job carries product ids and outbox seqs only; the worker reads the rows from P
 from __future__ import annotations
 
 import logging
+import time
 from functools import lru_cache
 
+import orjson
 from elasticsearch import Elasticsearch
 from redis import Redis
 from rq import Queue, Retry
@@ -63,3 +65,27 @@ def index_products(pending: dict[str, int]) -> dict[str, int]:
         metrics.bump_generation(redis, prefix)
     metrics.record_applied(applied, redis, prefix)
     return {"indexed": applied.indexed, "deleted": applied.deleted, "stale": applied.stale}
+
+
+def reconcile() -> dict[str, int]:
+    """The scheduled job: compare PostgreSQL with the index, re-queue every difference, record it.
+
+    The last run's outcome is kept in Redis (`<prefix>:reconcile:last`) for `catalog outbox status`.
+    """
+    from indexer.verify import repair, verify
+
+    prefix = get_settings().index_prefix
+    report = verify(shared_engine(), _es(), prefix)
+    repaired = repair(shared_engine(), report) if report.differences else 0
+    outcome = {
+        "at": int(time.time()),
+        "postgres": report.postgres,
+        "index": report.index,
+        "differences": report.differences,
+        "repaired": repaired,
+        "in_flight": report.in_flight,
+    }
+    redis_client().set(f"{prefix}:reconcile:last", orjson.dumps(outcome))
+    if report.differences:
+        log.warning("reconciliation repaired %d differences", repaired)
+    return outcome

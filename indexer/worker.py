@@ -11,17 +11,37 @@ import logging
 import threading
 
 from prometheus_client import start_http_server
+from rq.cron import CronScheduler
 from rq.worker import SimpleWorker
 
 from catalog.clients import redis_client, shared_engine
-from indexer.jobs import index_queue
+from indexer.jobs import QUEUE, index_queue, reconcile
 from indexer.outbox import Dispatcher
+
+#: How often the scheduled reconciliation compares PostgreSQL with the index.
+RECONCILE_EVERY_SECONDS = 300
 
 log = logging.getLogger(__name__)
 
 
+def start_reconciliation(every: int = RECONCILE_EVERY_SECONDS) -> threading.Thread:
+    """Enqueue `reconcile` every `every` seconds (RQ's cron scheduler, in a daemon thread).
+
+    Run it in one process only (`catalog worker --cron`): every scheduler enqueues its own runs.
+    """
+    scheduler = CronScheduler(connection=redis_client(), logging_level="WARNING")
+    scheduler.register(reconcile, QUEUE, interval=every, job_timeout=1800, name="reconcile")
+    thread = threading.Thread(target=scheduler.start, name="cron", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_worker(
-    *, dispatcher: bool = True, burst: bool = False, metrics_port: int | None = None
+    *,
+    dispatcher: bool = True,
+    burst: bool = False,
+    metrics_port: int | None = None,
+    cron: bool = False,
 ) -> None:
     redis = redis_client()
     queue = index_queue(redis)
@@ -29,6 +49,8 @@ def run_worker(
     thread: threading.Thread | None = None
     if metrics_port:
         start_http_server(metrics_port, addr="127.0.0.1")
+    if cron and not burst:
+        start_reconciliation()
     if dispatcher:
         outbox = Dispatcher(shared_engine(), queue)
         if burst:

@@ -199,6 +199,13 @@ class CanonicalProduct(BaseModel):
             raise ValueError(f"sale_price {value} is above price {price}")
         return value
 
+    @field_validator("rating")
+    @classmethod
+    def _rating_is_rounded(cls, value: float | None) -> float | None:
+        # An average for display: two decimals is plenty, and rounding hides the noise a REAL
+        # column adds (4.4 reads back as 4.400000095367432), so export round-trips stay stable.
+        return None if value is None else round(value, 2)
+
     @field_validator("attributes")
     @classmethod
     def _attributes_are_facets(cls, value: dict[str, AttributeValue]) -> dict[str, AttributeValue]:

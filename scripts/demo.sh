@@ -10,7 +10,7 @@ $catalog migrate
 $catalog seed --products "$products" --if-empty
 $catalog reindex --if-missing
 
-$catalog worker &
+$catalog worker --cron &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
 

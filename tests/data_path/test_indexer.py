@@ -95,3 +95,19 @@ def test_verify_reports_and_repairs_every_kind_of_difference(catalog: Catalog) -
     assert repair(catalog.engine, report) == 3
     catalog.sync()
     assert verify(catalog.engine, catalog.es, catalog.prefix).differences == 0
+
+
+def test_scheduled_reconciliation_repairs_and_records(catalog: Catalog) -> None:
+    from indexer.jobs import reconcile
+
+    catalog.put(*[_product(f"p{i}", f"Product {i}") for i in range(3)])
+    catalog.reindex()
+    catalog.sync()
+    # A change whose outbox entry was lost (deleted by hand): the index never heard of p3.
+    catalog.put(_product("p3", "Product 3"))
+    catalog.sql("DELETE FROM outbox")
+    outcome = reconcile()
+    assert (outcome["differences"], outcome["repaired"]) == (1, 1)
+    catalog.sync()
+    assert reconcile()["differences"] == 0
+    assert catalog.redis.get(f"{catalog.prefix}:reconcile:last") is not None
