@@ -30,8 +30,8 @@ def make_shingles(*, separator: str = SHINGLE_SEPARATOR) -> Emitter:
     """
 
     def shingles(tokens: list[Token]) -> list[str]:
-        words = main_sequence(tokens)
-        return [a + separator + b for a, b in itertools.pairwise(words)]
+        words = [t for t, f in tokens if not f & VARIANT]
+        return [f"{a}{separator}{b}" for a, b in itertools.pairwise(words)]
 
     return shingles
 

@@ -4,7 +4,8 @@ Indexing analyzes every product for every profile, so analysis speed bounds rein
 :func:`measure` runs a fresh :class:`~analyzers.engine.Analyzer` (cold caches, or none) over
 the given documents and reports products and tokens per second.
 :func:`synthetic_documents` pads real titles with a deterministic ~40-word description
-made of the titles' own vocabulary, for a title-plus-description workload.
+made of the titles' own vocabulary, for a title-plus-description workload, and
+:func:`synthetic_products` gives the same as ``{"title", "description"}`` products.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import random
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Final
 
 from analyzers.engine import Analyzer
 from analyzers.fields import INDEX_PROFILES, PROFILES
@@ -33,34 +36,71 @@ def synthetic_documents(
     ]
 
 
+FIELD_PROFILES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {"title": INDEX_PROFILES, "description": ("stemmed", "exact", "shingles")}
+)
+"""The benchmark's model of the product index: every profile on the title, and the search
+profiles without autocomplete prefixes on the description."""
+
+
+def synthetic_products(
+    titles: Sequence[str], *, description_words: int = 40, seed: int = 0
+) -> list[dict[str, str]]:
+    """Products with a ``title`` and a synthetic ``description`` (see synthetic_documents)."""
+    documents = synthetic_documents(titles, description_words=description_words, seed=seed)
+    return [
+        {"title": title, "description": document[len(title) + 2 :]}
+        for title, document in zip(titles, documents, strict=True)
+    ]
+
+
 def measure(
-    docs: Sequence[str],
-    profiles: Sequence[str] = INDEX_PROFILES,
+    docs: Sequence[str] | Sequence[Mapping[str, str]],
+    profiles: Sequence[str] | Mapping[str, Sequence[str]] = FIELD_PROFILES,
     use_cache: bool = True,
     *,
     warm: bool = False,
 ) -> dict[str, float | int | bool | str]:
-    """Analyze every document for every profile once and time it.
+    """Analyze every product for its profiles once, on one core, and time it.
 
-    ``use_cache`` turns the analyzer's memo caches (stems, chunk parses, n-grams) on or off;
-    ``warm`` runs the documents once untimed first, to measure a long-running indexer.
-    Returns ``products``, ``seconds``, ``products_per_s``, ``tokens`` (terms emitted over all
-    profiles), ``tokens_per_s`` and the settings used.
+    ``docs`` are texts, or products as ``{field: text}``. ``profiles`` is either a list of
+    profiles run on every text or field, or ``{field: profiles}`` (fields it does not name
+    are skipped; for plain texts, the profiles of all fields are run). ``use_cache`` turns
+    the analyzer's memo caches (stems, word parses, n-grams) on or off; ``warm`` runs the
+    documents once untimed first, as a long-running indexer would be. Returns ``products``,
+    ``seconds``, ``products_per_s``, ``tokens`` (terms emitted, all profiles),
+    ``tokens_per_s`` and the settings used.
     """
     analyzer = Analyzer(PROFILES, cache=use_cache)
-    wanted = tuple(profiles)
-    if warm:
-        for doc in docs:
-            analyzer.analyze_many(doc, wanted)
-    tokens = 0
-    analyze_many = analyzer.analyze_many
-    start = time.perf_counter()
+    if isinstance(profiles, Mapping):
+        plan = {field: tuple(names) for field, names in profiles.items()}
+    else:
+        plan = {"": tuple(profiles)}
+    every = tuple(dict.fromkeys(name for names in plan.values() for name in names))
+    jobs: list[list[tuple[str, tuple[str, ...]]]] = []
     for doc in docs:
-        for terms in analyze_many(doc, wanted).values():
-            tokens += len(terms)
+        if isinstance(doc, str):
+            jobs.append([(doc, every)])
+        elif "" in plan:
+            jobs.append([(text, plan[""]) for text in doc.values()])
+        else:
+            jobs.append(
+                [(text, names) for field, text in doc.items() if (names := plan.get(field))]
+            )
+    analyze_many = analyzer.analyze_many
+    if warm:
+        for job in jobs:
+            for text, names in job:
+                analyze_many(text, names)
+    tokens = 0
+    start = time.perf_counter()
+    for job in jobs:
+        for text, names in job:
+            for terms in analyze_many(text, names).values():
+                tokens += len(terms)
     seconds = time.perf_counter() - start
     return {
-        "profiles": ",".join(wanted),
+        "profiles": ";".join(f"{field or '*'}={','.join(names)}" for field, names in plan.items()),
         "use_cache": use_cache,
         "warm": warm,
         "products": len(docs),
