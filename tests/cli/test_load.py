@@ -1,0 +1,71 @@
+"""`catalog load` and `catalog seed` against the real test database, through the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import text
+
+from catalog.settings import PROJECT_ROOT
+from tests.conftest import Catalog
+
+CATALOG = str(PROJECT_ROOT / ".venv" / "bin" / "catalog")
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CATALOG, *args],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _count(catalog: Catalog) -> int:
+    with catalog.engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM products")).scalar_one())
+
+
+def test_load_upserts_valid_lines_and_reports_bad_ones(catalog: Catalog, tmp_path: Path) -> None:
+    path = tmp_path / "products.jsonl"
+    path.write_text(
+        '{"id": "a", "title": "Drill", "price": 10, "category": "Tools > Drills"}\n'
+        '{"id": "b", "title": "Saw", "colour": "red"}\n'
+        '{"id": "a", "title": "Cordless Drill", "price": 12}\n'
+        "not json\n"
+    )
+    result = _run("load", str(path))
+    assert result.returncode == 1
+    assert "line 2: colour" in result.stderr
+    assert "line 4:" in result.stderr
+    assert "1 products written, 2 lines rejected" in result.stdout  # "a" twice: one product
+    with catalog.engine.connect() as conn:
+        title = conn.execute(text("SELECT title FROM products WHERE id = 'a'")).scalar_one()
+    assert title == "Cordless Drill"
+    assert _count(catalog) == 1
+
+
+def test_seed_is_deterministic_and_if_empty_changes_nothing(catalog: Catalog) -> None:
+    assert _run("seed", "--products", "50").returncode == 0
+    with catalog.engine.connect() as conn:
+        first = conn.execute(text("SELECT id, title, price FROM products ORDER BY id")).all()
+        versions = conn.execute(text("SELECT max(version) FROM products")).scalar_one()
+    result = _run("seed", "--products", "50", "--if-empty")
+    assert result.returncode == 0
+    assert "already there" in result.stdout
+    with catalog.engine.connect() as conn:
+        assert conn.execute(text("SELECT max(version) FROM products")).scalar_one() == versions
+    assert len(first) == 50
+    assert first[0][0] == "p-0000001"
+
+
+def test_unknown_mapping_is_one_clear_line(catalog: Catalog, tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text("[]")
+    result = _run("load", str(path), "--mapping", "nope")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("error: unknown mapping 'nope'")

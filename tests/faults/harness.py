@@ -1,0 +1,145 @@
+"""What the fault tests drive: real `catalog worker` processes, the local servers, the outbox."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redis import Redis
+from rq.worker import Worker
+from sqlalchemy import Engine, make_url, text
+
+from catalog.services import LocalServices
+from catalog.settings import Settings
+
+CATALOG_BIN = Path(sys.executable).parent / "catalog"
+
+
+@dataclass
+class WorkerPool:
+    """`catalog worker` subprocesses, each in its own process group (RQ forks a scheduler)."""
+
+    log_dir: Path
+    env: dict[str, str]
+    started: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start(self) -> subprocess.Popen[bytes]:
+        log = self.log_dir / f"worker-{len(self.started) + 1}.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [str(CATALOG_BIN), "worker"],
+                env={**self.env, "PYTHONUNBUFFERED": "1"},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.started.append(proc)
+        return proc
+
+    def alive(self) -> list[subprocess.Popen[bytes]]:
+        return [proc for proc in self.started if proc.poll() is None]
+
+    def kill(self, proc: subprocess.Popen[bytes]) -> None:
+        """SIGKILL the worker and everything it started, as a crashed machine or container would."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+    def close(self) -> None:
+        for proc in self.started:
+            if proc.poll() is None or _group_alive(proc.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=30)
+
+    def registered(self, redis: Redis) -> set[int]:
+        """Pids of our workers that RQ lists as registered (i.e. ready to take jobs)."""
+        ours = {proc.pid for proc in self.alive()}
+        return {int(w.pid) for w in Worker.all(connection=redis) if w.pid in ours}
+
+    def wait_registered(self, redis: Redis, count: int, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.registered(redis)) < count:
+            assert time.monotonic() < deadline, (
+                f"{count} workers not registered within {timeout:.0f}s\n{self.describe()}"
+            )
+            time.sleep(0.2)
+
+    def wait_busy(self, redis: Redis, pid: int, timeout: float) -> bool:
+        """Wait until the worker `pid` is executing a job (False if it did not within `timeout`)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for w in Worker.all(connection=redis):
+                if w.pid == pid and w.get_current_job_id():
+                    return True
+            time.sleep(0.005)
+        return False
+
+    def describe(self) -> str:
+        lines = []
+        for number, proc in enumerate(self.started, start=1):
+            state = "running" if proc.poll() is None else f"exited {proc.returncode}"
+            log = self.log_dir / f"worker-{number}.log"
+            tail = log.read_text(errors="replace").splitlines()[-8:] if log.exists() else []
+            lines.append(f"worker {number} (pid {proc.pid}): {state}")
+            lines.extend(f"    {line}" for line in tail)
+        return "\n".join(lines)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def local_services() -> LocalServices:
+    """The project's own servers under LOCAL_DIR, whatever URLs the test environment carries."""
+    return LocalServices(Settings(database_url=None, redis_url=None, elasticsearch_url=None))
+
+
+def same_servers(services: LocalServices, settings: Settings) -> str | None:
+    """None when the tests' URLs point at these local servers; otherwise why they do not."""
+    if len(services.managed()) != 3 or not all(s.running() for s in services.managed()):
+        return f"the local servers under {services.local_dir} are not all up"
+    if not (settings.database_url and settings.redis_url and settings.elasticsearch_url):
+        return "the tests' server URLs are not set"
+    ours = {
+        "postgres": services.postgres.state.get("port"),
+        "redis": services.redis.state.get("port"),
+        "elasticsearch": services.elasticsearch.nodes()[0]["http_port"],
+    }
+    used = {
+        "postgres": make_url(settings.database_url).port,
+        "redis": int(settings.redis_url.rsplit(":", 1)[1].split("/")[0]),
+        "elasticsearch": int(settings.elasticsearch_url.split(",")[0].rsplit(":", 1)[1]),
+    }
+    if ours != used:
+        return f"the tests use {used}, the local servers are {ours}"
+    return None
+
+
+def outbox_depth(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM outbox")).scalar_one())
+
+
+def wait_outbox_empty(engine: Engine, timeout: float) -> tuple[bool, float]:
+    """Poll until the outbox is empty; return whether it emptied and how long it took."""
+    started = time.monotonic()
+    while True:
+        if outbox_depth(engine) == 0:
+            return True, time.monotonic() - started
+        if time.monotonic() - started >= timeout:
+            return False, time.monotonic() - started
+        time.sleep(0.25)

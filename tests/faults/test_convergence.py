@@ -1,0 +1,202 @@
+"""Faults while the catalog changes: the index must converge to PostgreSQL with zero differences.
+
+A seeded writer changes the catalog directly in PostgreSQL (inserts, updates of indexed columns,
+soft and hard deletes, restores, brand and category renames) while real `catalog worker` processes
+index the changes. One kind of fault is injected per test, a few times over; then the writer stops,
+the outbox must drain, and `verify` must find nothing missing, extra, stale or drifted.
+
+Workers run without `--cron`: scheduled reconciliation would repair differences and hide a fault
+the change path does not survive.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from redis import Redis
+from sqlalchemy import Engine, text
+
+from catalog.datasets.generator import generate_products
+from catalog.services import LocalServices
+from indexer.documents import count_live
+from indexer.indices import alias_name
+from indexer.verify import verify
+from tests.conftest import Catalog
+from tests.faults.harness import WorkerPool, outbox_depth, wait_outbox_empty
+from tests.faults.writer import Writer
+
+pytestmark = [pytest.mark.faults, pytest.mark.slow]
+
+INITIAL_PRODUCTS = 300
+INSERT_POOL = 1500
+WORKERS = 2
+#: Changes the writer applies before the first fault, between faults and after the last one.
+CHANGES_BETWEEN = 150
+#: How long a fault may take to converge: a job lost with a worker or Redis is re-dispatched 30 s
+#: after its dispatch, and a job that failed during an outage waits out RQ's retry backoff.
+CONVERGE_WITHIN = 120.0
+SEED = int(os.environ.get("FAULTS_SEED", "20240611"))
+
+
+@dataclass
+class Scenario:
+    catalog: Catalog
+    engine: Engine
+    servers: LocalServices
+    workers: WorkerPool
+    writer: Writer
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def redis(self) -> Redis:
+        return self.catalog.redis
+
+    def hold(self, seconds: float) -> None:
+        """Keep the fault in place while the writer goes on (the outage's length, not a check)."""
+        time.sleep(seconds)
+
+
+def kill_a_worker(s: Scenario) -> None:
+    """SIGKILL a worker, preferably while it executes a job, then start a replacement."""
+    victim = s.workers.alive()[0]
+    mid_job = s.workers.wait_busy(s.redis, victim.pid, timeout=10)
+    s.workers.kill(victim)
+    s.notes.append(f"SIGKILL worker pid {victim.pid} {'mid-job' if mid_job else 'between jobs'}")
+    s.workers.start()
+
+
+def restart_redis(s: Scenario) -> None:
+    server = s.servers.redis
+    port = server.state["port"]
+    server.down()
+    try:
+        assert not server.running(), "Redis still running after down()"
+        s.hold(5)
+    finally:
+        server.up()
+    assert server.state["port"] == port, "Redis came back on another port"
+    s.notes.append("Redis down 5 s")
+
+
+def stop_elasticsearch(s: Scenario) -> None:
+    server = s.servers.elasticsearch
+    started = time.monotonic()
+    server.stop_node(1)
+    try:
+        assert not server.node_running(1), "Elasticsearch still running after stop_node(1)"
+        s.hold(15)
+    finally:
+        server.up(count=len(server.nodes()))
+    s.notes.append(f"Elasticsearch unavailable {time.monotonic() - started:.0f} s")
+
+
+def restart_postgres(s: Scenario) -> None:
+    server = s.servers.postgres
+    started = time.monotonic()
+    server.down()
+    try:
+        assert not server.running(), "PostgreSQL still running after down()"
+        s.hold(5)
+    finally:
+        server.up()
+    s.notes.append(f"PostgreSQL unavailable {time.monotonic() - started:.0f} s")
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    inject: Callable[[Scenario], None]
+    rounds: int
+
+
+FAULTS = [
+    Fault("sigkill-worker", kill_a_worker, rounds=2),
+    Fault("restart-redis", restart_redis, rounds=2),
+    Fault("stop-elasticsearch", stop_elasticsearch, rounds=1),
+    Fault("restart-postgres", restart_postgres, rounds=2),
+]
+
+
+def _seed_catalog(catalog: Catalog, engine: Engine, seed: int) -> Writer:
+    """A reindexed catalog of INITIAL_PRODUCTS, and a writer primed with its ids."""
+    generated = list(generate_products(INITIAL_PRODUCTS + INSERT_POOL, seed=seed))
+    catalog.put(*generated[:INITIAL_PRODUCTS])
+    catalog.reindex()
+    with catalog.engine.connect() as conn:
+        brands = {int(r[0]): str(r[1]) for r in conn.execute(text("SELECT id, name FROM brands"))}
+        categories = {
+            int(r[0]): str(r[1]) for r in conn.execute(text("SELECT id, name FROM categories"))
+        }
+    return Writer(
+        engine,
+        seed=seed,
+        products={p["id"]: p for p in generated},
+        live=[p["id"] for p in generated[:INITIAL_PRODUCTS]],
+        brands=brands,
+        categories=categories,
+    )
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+def test_index_converges_after_fault(
+    fault: Fault,
+    catalog: Catalog,
+    servers: LocalServices,
+    fault_engine: Engine,
+    workers: WorkerPool,
+) -> None:
+    seed = SEED + FAULTS.index(fault)
+    writer = _seed_catalog(catalog, fault_engine, seed)
+    s = Scenario(catalog, fault_engine, servers, workers, writer)
+    for _ in range(WORKERS):
+        workers.start()
+    workers.wait_registered(catalog.redis, WORKERS)
+
+    started = time.monotonic()
+    writer.start()
+    survived = 0
+    try:
+        for _ in range(fault.rounds):
+            target = writer.applied + CHANGES_BETWEEN
+            assert writer.wait_applied(target, timeout=60), f"writer stalled: {writer.stats}"
+            fault.inject(s)
+            survived += 1
+        target = writer.applied + CHANGES_BETWEEN
+        assert writer.wait_applied(target, timeout=90), f"writer stalled: {writer.stats}"
+    finally:
+        stats = writer.stop()
+    assert not stats.errors, f"the writer failed: {stats.errors}; {stats.summary()}"
+
+    drained, drain_seconds = wait_outbox_empty(fault_engine, CONVERGE_WITHIN)
+    context = (
+        f"[{fault.name}, seed {seed}] {survived} fault(s) injected ({'; '.join(s.notes)}); "
+        f"writer: {stats.summary()}"
+    )
+    assert drained, (
+        f"{context}\noutbox still holds {outbox_depth(fault_engine)} entries "
+        f"{CONVERGE_WITHIN:.0f}s after the writer stopped\n{workers.describe()}"
+    )
+
+    report = verify(fault_engine, catalog.es, catalog.prefix)
+    with fault_engine.connect() as conn:
+        live = count_live(conn)
+    indexed = int(catalog.es.count(index=alias_name(catalog.prefix))["count"])
+    print(
+        f"\n{context}\nconverged {drain_seconds:.1f}s after the writer stopped "
+        f"({time.monotonic() - started:.0f}s in all): {report.postgres} live products, "
+        f"{report.index} documents, {report.differences} differences; "
+        f"workers at the end:\n{workers.describe()}"
+    )
+    assert report.differences == 0, (
+        f"{context}\nmissing {report.missing[:10]}, extra {report.extra[:10]}, "
+        f"stale {report.stale[:10]}, drifted {report.drifted[:10]}"
+    )
+    assert report.in_flight == 0, f"{context}\n{report.in_flight} products still in flight"
+    assert live == indexed == report.postgres, (
+        f"{context}\nPostgreSQL has {live} live products, the index {indexed} documents"
+    )
+    assert survived == fault.rounds
