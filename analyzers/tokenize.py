@@ -25,6 +25,7 @@ Inside a chunk:
 from __future__ import annotations
 
 import re
+from itertools import chain
 from collections.abc import Callable
 from typing import Final
 
@@ -226,12 +227,13 @@ def make_tokenizer(*, cache: bool) -> Callable[[str], list[Token]]:
         return tokens
 
     def tokenize(text: str) -> list[Token]:
-        out: list[Token] = []
-        extend = out.extend
-        get = memo.get
-        for word in text.split():
-            tokens = get(word)
-            extend(parse_and_remember(word) if tokens is None else tokens)
-        return out
+        words = text.split()
+        parts = list(map(memo.get, words))
+        if None in parts:
+            parts = [
+                parse_and_remember(word) if part is None else part
+                for word, part in zip(words, parts, strict=True)
+            ]
+        return list(chain.from_iterable(parts))  # type: ignore[arg-type]
 
     return tokenize

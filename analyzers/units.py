@@ -79,7 +79,7 @@ def _in_is_unit(tokens: list[Token], index: int, previous: Token) -> bool:
     return text in MARKS or (text in UNITS and UNITS[text][0] in LENGTH_UNITS)
 
 
-_TRIGGERS: Final = ANYWHERE | ALWAYS_PREFIX | frozenset(UNITS) | frozenset(PREFIXES)
+_ALWAYS: Final = ANYWHERE | ALWAYS_PREFIX
 _CONTEXT: Final = NUMERIC | MARK
 
 
@@ -106,34 +106,33 @@ def _number_before(tokens: list[Token], index: int) -> Token | None:
     return None
 
 
-def _unit_edit(tokens: list[Token], index: int) -> list[Token] | None:
-    """What the token at ``index`` becomes, or None when it stays as it is."""
+def _unit_after_number(tokens: list[Token], index: int, number: Token) -> list[Token] | None:
+    """What the token at ``index``, right after ``number`` (or its unit prefix), becomes."""
     text, flags = tokens[index]
-    if flags & NUMERIC:
-        if not flags & FRAC:
-            return None
-        before = tokens[index - 1] if index > 0 else None
-        whole = before[0] if before is not None and _is_integer(before) else ""
-        decimal = fraction_decimal(text, whole) or (fraction_decimal(text) if whole else None)
-        return None if decimal is None else [tokens[index], (decimal, NUM | VARIANT)]
     if flags & MARK:
-        return [(MARKS[text], UNIT)] if _number_before(tokens, index) is not None else []
+        return [(MARKS[text], UNIT)]
+    if not flags & ALPHA:
+        return None
+    prefix = PREFIXES.get(text)
+    if prefix is not None:
+        following = _next_main(tokens, index + 1)
+        if following is not None and (following[0] in UNITS or following[1] & MARK):
+            return [(prefix, UNIT)]
+    canonical = UNITS.get(text)
+    if (
+        canonical is not None
+        and (text not in NEEDS_GLUE or flags & GLUED)
+        and (text != "in" or _in_is_unit(tokens, index, number))
+    ):
+        return [(unit, UNIT) for unit in canonical]
+    return None
+
+
+def _always(token: Token) -> list[Token] | None:
+    """Units canonical without a number (``feet`` -> ``foot``), for a word token."""
+    text, flags = token
     if not flags & ALPHA or flags & VARIANT:
         return None
-    number = _number_before(tokens, index)
-    if number is not None:
-        prefix = PREFIXES.get(text)
-        if prefix is not None:
-            following = _next_main(tokens, index + 1)
-            if following is not None and (following[0] in UNITS or following[1] & MARK):
-                return [(prefix, UNIT)]
-        canonical = UNITS.get(text)
-        if (
-            canonical is not None
-            and (text not in NEEDS_GLUE or flags & GLUED)
-            and (text != "in" or _in_is_unit(tokens, index, number))
-        ):
-            return [(unit, UNIT) for unit in canonical]
     if text in ANYWHERE:
         return [(unit, UNIT) for unit in UNITS[text]]
     if text in ALWAYS_PREFIX:
@@ -144,19 +143,57 @@ def _unit_edit(tokens: list[Token], index: int) -> list[Token] | None:
 def units(tokens: list[Token]) -> list[Token]:
     """Canonicalize units (see the module docstring); other tokens pass unchanged.
 
-    Only numbers, marks and unit spellings can change, so the stage visits just those.
+    Only tokens right after a number (or after a number's unit prefix), fractions, marks
+    and always-canonical unit words can change, so the stage visits just those.
     """
-    hits = [i for i, (t, f) in enumerate(tokens) if f & _CONTEXT or t in _TRIGGERS]
+    hits = [i for i, (t, f) in enumerate(tokens) if f & _CONTEXT or t in _ALWAYS]
+    if not hits:
+        return tokens
+    edits: dict[int, list[Token]] = {}
+    n = len(tokens)
+    for index in hits:
+        if index in edits:
+            continue
+        token = tokens[index]
+        text, flags = token
+        if flags & VARIANT:
+            continue
+        if flags & FRAC:
+            before = tokens[index - 1] if index > 0 else None
+            whole = before[0] if before is not None and _is_integer(before) else ""
+            decimal = fraction_decimal(text, whole) or (fraction_decimal(text) if whole else None)
+            if decimal is not None:
+                edits[index] = [token, (decimal, NUM | VARIANT)]
+        elif flags & MARK:
+            edits[index] = []  # a mark with no number before it (a number claims its own)
+            continue
+        elif not flags & NUM:
+            always = _always(token)
+            if always is not None:
+                edits[index] = always
+            continue
+        # A number: the main token after it may be its unit, or a unit prefix and a unit.
+        after = _next_main_index(tokens, index + 1)
+        if after >= n:
+            continue
+        edit = _unit_after_number(tokens, after, token)
+        if edit is None:
+            continue
+        edits[after] = edit
+        if len(edit) == 1 and tokens[after][0] in PREFIXES and tokens[after][1] & ALPHA:
+            unit_at = _next_main_index(tokens, after + 1)
+            if unit_at < n:
+                unit_edit = _unit_after_number(tokens, unit_at, token)
+                if unit_edit is not None:
+                    edits[unit_at] = unit_edit
+    if not edits:
+        return tokens
     out: list[Token] = []
     done = 0
-    for index in hits:
-        edit = _unit_edit(tokens, index)
-        if edit is not None:
-            out.extend(tokens[done:index])
-            out.extend(edit)
-            done = index + 1
-    if not done:
-        return tokens
+    for index in sorted(edits):
+        out.extend(tokens[done:index])
+        out.extend(edits[index])
+        done = index + 1
     out.extend(tokens[done:])
     return out
 

@@ -35,11 +35,20 @@ from schemas.product import category_segments
 
 #: Documents in Elasticsearch carry this schema version beside the analyzer's: either changing means
 #: the existing index no longer matches what the code would build, and a reindex is due.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 CATEGORY_LEVELS = 4
 SUGGEST_INPUT_MAX = 60
 TOKENS = "whitespace"
 TITLE_PROFILES = ("stemmed", "exact", "shingles", "prefixes")
+TOKEN_FIELDS = (
+    "title_stem",
+    "title_exact",
+    "title_shingles",
+    "title_prefixes",
+    "description_stem",
+    "brand_stem",
+    "category_stem",
+)
 
 
 def _tokens(**kwargs: Any) -> Text:
@@ -52,12 +61,12 @@ class ProductDocument(Document):
 
     product_id = Keyword()
     sku = Keyword()
-    title = Text(analyzer="standard", term_vector="with_positions_offsets")
+    title = Text(analyzer="standard")
     title_stem = _tokens()
     title_exact = _tokens()
     title_shingles = _tokens()
     title_prefixes = _tokens(index_options="docs", norms=False)
-    description = Text(analyzer="standard", term_vector="with_positions_offsets")
+    description = Text(analyzer="standard")
     description_stem = _tokens()
     brand = Keyword()
     brand_stem = _tokens()
@@ -108,6 +117,9 @@ def index_settings(*, shards: int = 1, replicas: int = 0) -> dict[str, Any]:
 def index_mapping() -> dict[str, Any]:
     mapping: dict[str, Any] = ProductDocument._doc_type.mapping.to_dict()
     mapping["_meta"] = {"analyzer_version": ANALYZER_VERSION, "mapping_version": MAPPING_VERSION}
+    # Token fields are indexed, not stored: they are rebuilt from PostgreSQL and never read back,
+    # and keeping them out of _source cuts what every bulk request makes Elasticsearch store.
+    mapping["_source"] = {"excludes": list(TOKEN_FIELDS)}
     return mapping
 
 

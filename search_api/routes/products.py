@@ -48,7 +48,7 @@ def similar_products(
         source_includes=["product_id", "title", "brand", "effective_price", "image"],
         query={
             "more_like_this": {
-                "fields": ["title_stem", "brand_stem", "category_stem", "description_stem"],
+                "fields": ["title", "description", "category_levels"],
                 "like": [{"_index": index, "_id": product_id}],
                 "min_term_freq": 1,
                 "min_doc_freq": 1,
