@@ -111,3 +111,56 @@ def test_scheduled_reconciliation_repairs_and_records(catalog: Catalog) -> None:
     catalog.sync()
     assert reconcile()["differences"] == 0
     assert catalog.redis.get(f"{catalog.prefix}:reconcile:last") is not None
+
+
+def test_searches_answer_throughout_a_reindex(catalog: Catalog) -> None:
+    import threading
+
+    catalog.put(*[_product(f"p{i}", f"Cordless Drill {i}") for i in range(2000)])
+    catalog.reindex()
+    answered: list[int] = []
+    failures: list[str] = []
+    done = threading.Event()
+
+    def search_loop() -> None:
+        while not done.is_set():
+            try:
+                hits = catalog.es.search(
+                    index=alias_name(catalog.prefix),
+                    size=0,
+                    query={"match": {"title_stem": {"query": "drill", "analyzer": "whitespace"}}},
+                )["hits"]["total"]["value"]
+                answered.append(hits)
+            except Exception as exc:  # any failure during the swap is the point of this test
+                failures.append(repr(exc))
+
+    searcher = threading.Thread(target=search_loop)
+    searcher.start()
+    try:
+        new_index = catalog.reindex()
+    finally:
+        done.set()
+        searcher.join()
+    assert failures == []
+    assert len(answered) > 5
+    assert set(answered) == {2000}
+    assert aliased_indices(catalog.es, catalog.prefix) == [new_index]
+    assert verify(catalog.engine, catalog.es, catalog.prefix).differences == 0
+
+
+def test_an_interrupted_reindex_leaves_the_alias_alone(catalog: Catalog) -> None:
+    import pytest
+
+    from indexer import reindex as reindex_module
+
+    catalog.put(*[_product(f"p{i}", f"Product {i}") for i in range(10)])
+    live = catalog.reindex()
+
+    def interrupt(_: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        reindex_module.reindex(catalog.engine, catalog.es, catalog.prefix, progress=interrupt)
+    assert aliased_indices(catalog.es, catalog.prefix) == [live]
+    names = set(catalog.es.indices.get(index=f"{catalog.prefix}-products-*").body)
+    assert names == {live}
