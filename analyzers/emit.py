@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Callable
 from typing import Final
 
-from analyzers.tokens import VARIANT, Token
+from analyzers.tokens import NUM, VARIANT, Token
 
 SHINGLE_SEPARATOR: Final = "_"
 """Joins the two words of a shingle; the tokenizer never emits it inside a token."""
@@ -18,9 +18,14 @@ EDGE_NGRAM_MAX: Final = 20
 Emitter = Callable[[list[Token]], list[str]]
 
 
-def main_sequence(tokens: list[Token]) -> list[str]:
-    """The tokens as read, without the variants added after them (joined forms, decimals)."""
-    return [t for t, f in tokens if not f & VARIANT]
+def drop_measure_variants(tokens: list[Token]) -> list[Token]:
+    """Drop the numeric variants (``0.5`` for ``1/2``, ``2x4`` for ``2 in. x 4 in.``).
+
+    They restate a measure that is already in the stream, so in a BM25 field they count the
+    same evidence twice; they stay in the ``exact`` field, where they serve as boosts.
+    Compound joins (``usbc``) are kept: they are the only match for a closed spelling.
+    """
+    return [t for t in tokens if t[1] & (VARIANT | NUM) != (VARIANT | NUM)]
 
 
 def make_shingles(*, separator: str = SHINGLE_SEPARATOR) -> Emitter:

@@ -37,11 +37,13 @@ PROFILES: Final[Mapping[str, tuple[Stage, ...]]] = MappingProxyType(
         # Unstemmed words, units, numbers, model numbers and their joined forms: exact-match
         # boosts, and fuzzy matching on words as the shopper typed them.
         "exact": _BASE,
-        # The main search text: `exact` stemmed with Snowball English (needs no data).
-        "stemmed": (*_BASE, stage("snowball")),
+        # The main search text: `exact` stemmed with Snowball English (needs no data),
+        # without the measure variants (`0.5` for `1/2`), which would count twice in BM25.
+        "stemmed": (*_BASE, stage("drop_measure_variants"), stage("snowball")),
         # Adjacent pairs of stemmed tokens (`stainless_steel`, `55_inch`): proximity boosts.
         "shingles": (
             *_BASE,
+            stage("drop_measure_variants"),
             stage("snowball"),
             stage("shingles", separator=emit.SHINGLE_SEPARATOR),
         ),
@@ -50,25 +52,26 @@ PROFILES: Final[Mapping[str, tuple[Stage, ...]]] = MappingProxyType(
             *_BASE,
             stage("edge_ngrams", min_gram=emit.EDGE_NGRAM_MIN, max_gram=emit.EDGE_NGRAM_MAX),
         ),
-        # `exact` lemmatized with WordNet instead of stemmed: opt-in, needs the NLTK data
+        # `stemmed` with WordNet lemmas instead of stems: opt-in, needs the NLTK data
         # installed by scripts/install_nltk_data.sh.
-        "lemmatized": (*_BASE, stage("wordnet_lemma")),
+        "lemmatized": (*_BASE, stage("drop_measure_variants"), stage("wordnet_lemma")),
     }
 )
 
 INDEX_PROFILES: Final = ("stemmed", "exact", "shingles", "prefixes")
 """The profiles the product index is expected to use (the benchmark's default)."""
 
-RULES_REVISION: Final = 1
+RULES_REVISION: Final = 2
 """Bump when a stage's code changes the terms it emits (tables are hashed automatically)."""
 
 for _name, _stages in PROFILES.items():
     validate(_name, _stages)
 
 
-def _fingerprint() -> str:
+def analyzer_version(profiles: Mapping[str, tuple[Stage, ...]] = PROFILES) -> str:
+    """``<RULES_REVISION>-<hash>`` of the declarations and vocabulary tables."""
     parts = [
-        repr({name: [str(s) for s in stages] for name, stages in PROFILES.items()}),
+        repr({name: [str(s) for s in stages] for name, stages in profiles.items()}),
         repr(sorted(stopwords.STOPWORDS)),
         repr(sorted(unit_table.UNITS.items())),
         repr(sorted(unit_table.ANYWHERE)),
@@ -76,12 +79,13 @@ def _fingerprint() -> str:
         repr(sorted(unit_table.PREFIXES.items())),
         repr(sorted(unit_table.MARKS.items())),
         repr(sorted(unit_table.LENGTH_UNITS)),
-        repr(sorted(normalize._AFTER_NFKC.items())),
-        repr(sorted(normalize._BEFORE_NFKC.items())),
+        repr(sorted(normalize.AFTER_NFKC.items())),
+        repr(sorted(normalize.BEFORE_NFKC.items())),
         repr(tokenize.MAX_TOKEN_LENGTH),
     ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+    return f"{RULES_REVISION}-{digest}"
 
 
-ANALYZER_VERSION: Final = f"{RULES_REVISION}-{_fingerprint()}"
+ANALYZER_VERSION: Final = analyzer_version(PROFILES)
 """Identifies the analysis the index was built with: ``<revision>-<hash of declarations>``."""

@@ -14,7 +14,7 @@ import unicodedata
 from typing import Final
 
 # Marks that NFKC would turn into letters glued to the word before them ("Star™" -> "StarTM").
-_DROPPED_BEFORE_NFKC: Final = "\u00ae\u2122\u2120\u00a9\u2117"
+_DROPPEDBEFORE_NFKC: Final = "\u00ae\u2122\u2120\u00a9\u2117"
 
 
 def _vulgar_fractions() -> dict[int, str]:
@@ -27,12 +27,12 @@ def _vulgar_fractions() -> dict[int, str]:
     return table
 
 
-_BEFORE_NFKC: Final[dict[int, str | None]] = {
-    **{ord(c): None for c in _DROPPED_BEFORE_NFKC},
+BEFORE_NFKC: Final[dict[int, str | None]] = {
+    **{ord(c): None for c in _DROPPEDBEFORE_NFKC},
     **_vulgar_fractions(),
 }
 
-_AFTER_NFKC: Final[dict[int, str | None]] = {
+AFTER_NFKC: Final[dict[int, str | None]] = {
     ord("\u2044"): "/",  # fraction slash
     ord("\u2215"): "/",  # division slash
     ord("\u00d7"): "x",  # multiplication sign in dimensions
@@ -91,7 +91,7 @@ def nfkc(text: str) -> str:
     """
     if text.isascii():
         return text
-    return unicodedata.normalize("NFKC", text.translate(_BEFORE_NFKC))
+    return unicodedata.normalize("NFKC", text.translate(BEFORE_NFKC))
 
 
 def lowercase(text: str) -> str:
@@ -108,9 +108,9 @@ def ascii_fold(text: str) -> str:
     """
     if text.isascii():
         return text
-    text = text.translate(_AFTER_NFKC)
+    text = text.translate(AFTER_NFKC)
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", stripped).translate(_AFTER_NFKC)
+    return unicodedata.normalize("NFC", stripped).translate(AFTER_NFKC)

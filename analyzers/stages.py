@@ -55,6 +55,7 @@ REGISTRY: dict[str, tuple[StageKind, Factory]] = {
     "units": ("token", _fixed(units.units)),
     "dimensions": ("token", _fixed(units.dimensions)),
     "stopwords": ("token", _fixed(stopwords.remove_stopwords)),
+    "drop_measure_variants": ("token", _fixed(emit.drop_measure_variants)),
     "snowball": ("token", lambda options, cache: stemming.make_snowball(cache=cache)),
     "wordnet_lemma": (
         "token",

@@ -3,9 +3,10 @@
 Synonyms are applied to queries only, never at index time, so a change of rules needs no
 reindex. The contract, decided here:
 
-- An expander receives the query's ``exact`` and ``stemmed`` tokens (aligned tuples, as
-  produced by :func:`analyzers.analyze_query`) and returns :class:`SynonymMatch` values: a
-  span ``[start, end)`` of those tokens and the *raw text* of each alternative.
+- An expander receives the query's words as read, unstemmed and stemmed (the aligned
+  ``phrase_exact`` and ``phrase`` of :class:`analyzers.AnalyzedQuery`: no joined forms or
+  other variants) and returns :class:`SynonymMatch` values: a span ``[start, end)`` of those
+  words and the *raw text* of each alternative.
 - :func:`analyzers.analyze_query` analyzes every alternative with the same pipeline as the
   query itself, so rules are written as a merchandiser would type them (``55" tv``,
   ``notebook computer``) and can never drift from the analysis.
@@ -25,7 +26,7 @@ from typing import Protocol
 
 @dataclass(frozen=True, slots=True)
 class SynonymMatch:
-    """Alternatives for the query tokens ``[start, end)``."""
+    """Alternatives for the query words ``[start, end)`` (positions in ``phrase``)."""
 
     start: int
     end: int
@@ -38,9 +39,9 @@ class SynonymMatch:
 class SynonymExpander(Protocol):
     """Anything that proposes alternatives for spans of an analyzed query."""
 
-    def expand(
-        self, exact: tuple[str, ...], stemmed: tuple[str, ...]
-    ) -> Sequence[SynonymMatch]: ...
+    def expand(self, exact: tuple[str, ...], stemmed: tuple[str, ...]) -> Sequence[SynonymMatch]:
+        """Matches for the query words ``exact`` (unstemmed) and ``stemmed``, aligned."""
+        ...
 
 
 @dataclass(slots=True)
@@ -53,18 +54,18 @@ class _Rule:
 class InMemorySynonyms:
     """Synonym rules held in memory, matched on stemmed tokens (see the module docstring).
 
-    ``analyze`` turns a rule's text into stemmed tokens; it defaults to the ``stemmed`` profile
-    and exists so that a store can pass a differently configured analyzer.
+    ``analyze`` turns a rule's text into stemmed words; it defaults to the ``phrase`` of
+    :func:`analyzers.analyze_query` and exists so that a store can pass its own analyzer.
     """
 
     def __init__(
         self, rules: Iterable[str] = (), *, analyze: Callable[[str], list[str]] | None = None
     ) -> None:
         if analyze is None:
-            from analyzers import analyze as analyze_profile
+            from analyzers import analyze_query
 
             def analyze(text: str) -> list[str]:
-                return analyze_profile(text, "stemmed")
+                return list(analyze_query(text).phrase)
 
         self._analyze = analyze
         self._rules: dict[tuple[str, ...], _Rule] = {}

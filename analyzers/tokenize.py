@@ -25,8 +25,8 @@ Inside a chunk:
 from __future__ import annotations
 
 import re
-from itertools import chain
 from collections.abc import Callable
+from itertools import chain
 from typing import Final
 
 from analyzers.tokens import ALPHA, DOT, FRAC, GLUED, MARK, MODEL, NUM, VARIANT, Token
@@ -191,6 +191,8 @@ def parse_chunk(chunk: str) -> tuple[Token, ...]:
         i += 1
     close_segment()
     if acronym and len(single_letters) >= 2:
+        # The letters of an acronym are not words: no stopword removal for the "a" of "a/c".
+        out = [(t, (f & ~ALPHA) | MODEL) if f & ALPHA else (t, f) for t, f in out]
         out.append(("".join(single_letters), VARIANT | ALPHA))
     return tuple(out)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from catalog.bench.environment import append_report, bench_engine, bench_settings
-from catalog.cli import app, console
+from catalog.cli import app, console, fail
 from catalog.clients import elasticsearch_client
 from catalog.settings import get_settings
 
@@ -101,5 +102,63 @@ def bench_freshness_command(
     append_report(
         f"Freshness, {rate:.0f} changes/s for {seconds:.0f} s",
         f"catalog bench freshness --size {size} --rate {rate:g} --seconds {seconds:g}",
+        rows,
+    )
+
+
+@bench_app.command("relevance")
+def bench_relevance_command(
+    judged_set: Path | None = typer.Option(
+        None, "--set", help="Folder: products.jsonl, queries.tsv, qrels.tsv."
+    ),
+    reuse: bool = typer.Option(False, help="Reuse the last run's indices (query-side changes)."),
+) -> None:
+    """nDCG@10 of the real search path beside BM25 standard and BM25 Snowball, per query class."""
+    from catalog.bench.relevance import evaluate, load_indices, read_set
+    from catalog.datasets.mappings import locate_shared_data
+
+    folder = judged_set
+    if folder is None:
+        shared = locate_shared_data()
+        if shared is None:
+            console.print(
+                "no ../shared/data folder beside the project: nothing to measure (use --set DIR)"
+            )
+            return
+        folder = shared / "relevance-homedepot-dev"
+    if not (folder / "queries.tsv").exists():
+        raise fail(f"{folder} has no queries.tsv (expected products.jsonl, queries.tsv, qrels.tsv)")
+    judged = read_set(folder)
+    es = elasticsearch_client(get_settings(), request_timeout=60)
+    _, baseline = load_indices(es, judged, reuse=reuse)
+    result = evaluate(es, judged, baseline)
+    classes = list(result.counts)
+    table = Table("ranking", *[f"{c} ({result.counts[c]})" for c in classes])
+    for name, scores in result.scores.items():
+        table.add_row(name, *[f"{scores[c]:.4f}" for c in classes])
+    console.print(table)
+    losers = Table("query", "catalog search", "BM25 Snowball", "delta")
+    for delta, query, mine, stemmed in result.losses:
+        losers.add_row(query, f"{mine:.3f}", f"{stemmed:.3f}", f"{delta:+.3f}")
+    console.print("queries that lose most against the stemmed baseline:")
+    console.print(losers)
+    ours = result.scores["catalog search"]
+    stemmed_scores = result.scores["BM25 Snowball"]
+    rows = [
+        (
+            f"nDCG@10 {c}, catalog search",
+            f"{ours[c]:.4f}",
+            ">= 0.40" if c == "all" else f">= {stemmed_scores[c]:.4f} (Snowball)",
+        )
+        for c in classes
+    ]
+    rows += [
+        (f"nDCG@10 all, {name}", f"{scores['all']:.4f}", "(reference)")
+        for name, scores in result.scores.items()
+        if name != "catalog search"
+    ]
+    append_report(
+        f"Relevance on {folder.name}",
+        "catalog bench relevance" + (f" --set {judged_set}" if judged_set else ""),
         rows,
     )

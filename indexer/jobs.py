@@ -12,6 +12,7 @@ from functools import lru_cache
 import orjson
 from elasticsearch import Elasticsearch
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry
 
 from catalog.clients import elasticsearch_client, redis_client, shared_engine
@@ -62,7 +63,10 @@ def index_products(pending: dict[str, int]) -> dict[str, int]:
         applied = apply_pending(shared_engine(), _es(), prefix, pending)
     finally:
         # Even a partly failed batch may have changed documents: cached pages must not outlive it.
-        metrics.bump_generation(redis, prefix)
+        try:
+            metrics.bump_generation(redis, prefix)
+        except RedisError as exc:  # must not mask the job's own error or fail a done job
+            log.warning("could not move the index generation: %s", exc)
     metrics.record_applied(applied, redis, prefix)
     return {"indexed": applied.indexed, "deleted": applied.deleted, "stale": applied.stale}
 

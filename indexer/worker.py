@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from prometheus_client import start_http_server
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq import Queue
 from rq.cron import CronScheduler
 from rq.worker import SimpleWorker
 
@@ -60,10 +65,30 @@ def run_worker(
                 target=outbox.run, args=(stop,), name="dispatcher", daemon=True
             )
             thread.start()
-    worker = SimpleWorker([queue], connection=redis)
     try:
-        worker.work(burst=burst, with_scheduler=not burst, logging_level="WARNING")
+        _work_until_stopped(queue, redis, burst=burst)
     finally:
         stop.set()
         if thread is not None:
             thread.join(timeout=5)
+
+
+def _work_until_stopped(queue: Queue, redis: Redis, *, burst: bool) -> None:
+    """Run RQ's worker loop, and start a new one whenever Redis drops it.
+
+    RQ's loop survives a Redis outage only while it waits for a job; one that hits Redis while
+    finishing a job quits. Work is never lost either way (the outbox redispatches), but a worker that
+    exits stops indexing, so it waits for Redis and carries on instead.
+    """
+    while True:
+        try:
+            redis.ping()
+            worker = SimpleWorker([queue], connection=redis)
+            worker.work(burst=burst, with_scheduler=not burst, logging_level="WARNING")
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            log.warning("Redis unavailable (%s); retrying in 1s", exc)
+            time.sleep(1)
+            continue
+        if burst or worker._stop_requested:
+            return
+        log.warning("RQ worker loop ended without a stop request; starting a new one")

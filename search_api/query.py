@@ -45,6 +45,13 @@ SORTS: dict[str, list[Any]] = {
 }
 FACETS = ("brand", "category", "price", "in_stock", "rating")
 MIN_FUZZY_LENGTH = 5
+#: How many query words must match: all of up to three, then all but a quarter (rounded down).
+STRICT_MATCH = "3<60%"
+#: After zero results: all of up to two words, then half.
+RELAXED_MATCH = "2<50%"
+#: Boosts of literal matches (unstemmed words) and of adjacent word pairs, over the stem matches.
+EXACT_BOOST = 1.0
+SHINGLE_BOOST = 1.0
 TOTAL_BOUND = 10_000
 
 
@@ -98,19 +105,55 @@ def _all_except(clauses: dict[str, list[dict[str, Any]]], facet: str) -> list[di
     return [clause for name, group in clauses.items() if name != facet for clause in group]
 
 
-def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
-    """Recall from the stemmed tokens (all of them, or most when relaxed), precision from boosts."""
-    stemmed = " ".join(query.stemmed)
-    recall: dict[str, Any] = {
-        "multi_match": {
-            "query": stemmed,
-            "fields": list(TEXT_FIELDS),
-            "type": "cross_fields",
-            "analyzer": "whitespace",
-            "operator": "or" if relaxed else "and",
-            **({"minimum_should_match": "2<75%"} if relaxed else {}),
+def _word_clause(stemmed: str, exact: str | None) -> dict[str, Any]:
+    """One query word: its stem in any text field (title weighs most), or a typo of it in the title."""
+    options: list[dict[str, Any]] = [
+        {
+            "multi_match": {
+                "query": stemmed,
+                "fields": list(TEXT_FIELDS),
+                "analyzer": "whitespace",
+                "type": "best_fields",
+                "tie_breaker": 0.3,
+            }
+        }
+    ]
+    if exact is not None and exact.isalpha() and len(exact) >= MIN_FUZZY_LENGTH:
+        options.append(
+            {
+                "match": {
+                    "title_exact": {
+                        "query": exact,
+                        "analyzer": "whitespace",
+                        "fuzziness": "AUTO",
+                        "prefix_length": 1,
+                        "boost": 0.5,
+                    }
+                }
+            }
+        )
+    return options[0] if len(options) == 1 else {"dis_max": {"queries": options}}
+
+
+def _words_query(
+    stemmed: tuple[str, ...], exact: tuple[str | None, ...], relaxed: bool
+) -> dict[str, Any]:
+    return {
+        "bool": {
+            "should": [_word_clause(s, e) for s, e in zip(stemmed, exact, strict=True)],
+            "minimum_should_match": RELAXED_MATCH if relaxed else STRICT_MATCH,
         }
     }
+
+
+def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
+    """Recall: every word of the query (or most, when relaxed), each by its stem in any field or
+    by a typo in the title; synonyms add alternatives. Precision: exact words, joined forms
+    (`usbc`) and adjacent pairs boost."""
+    alternatives = [_words_query(query.phrase, query.phrase_exact, relaxed)]
+    for expansion in query.expansions:
+        words = query.phrase[: expansion.start] + expansion.phrase + query.phrase[expansion.end :]
+        alternatives.append(_words_query(words, (None,) * len(words), relaxed))
     should: list[dict[str, Any]] = []
     if query.exact:
         should.append(
@@ -119,7 +162,20 @@ def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
                     "title_exact": {
                         "query": " ".join(query.exact),
                         "analyzer": "whitespace",
-                        "boost": 2,
+                        "boost": EXACT_BOOST,
+                    }
+                }
+            }
+        )
+    variants = [token for token in query.stemmed if token not in set(query.phrase)]
+    if variants:
+        should.append(
+            {
+                "match": {
+                    "title_stem": {
+                        "query": " ".join(variants),
+                        "analyzer": "whitespace",
+                        "boost": 1,
                     }
                 }
             }
@@ -131,52 +187,17 @@ def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
                     "title_shingles": {
                         "query": " ".join(query.shingles),
                         "analyzer": "whitespace",
-                        "boost": 3,
+                        "boost": SHINGLE_BOOST,
                     }
                 }
             }
         )
-    fuzzy = [
-        token for i, token in enumerate(query.exact) if query.fuzzy_allowed(i, MIN_FUZZY_LENGTH)
-    ]
-    alternatives: list[dict[str, Any]] = [recall]
-    if fuzzy:
-        alternatives.append(
-            {
-                "match": {
-                    "title_exact": {
-                        "query": " ".join(fuzzy),
-                        "analyzer": "whitespace",
-                        "fuzziness": "AUTO",
-                        "prefix_length": 1,
-                        "operator": "or" if relaxed else "and",
-                        "boost": 0.5,
-                    }
-                }
-            }
-        )
-    for expansion in query.expansions:
-        replaced = (
-            query.stemmed[: expansion.start] + expansion.stemmed + query.stemmed[expansion.end :]
-        )
-        alternatives.append(
-            {
-                "multi_match": {
-                    "query": " ".join(replaced),
-                    "fields": list(TEXT_FIELDS),
-                    "type": "cross_fields",
-                    "analyzer": "whitespace",
-                    "operator": "and",
-                    "boost": 0.9,
-                }
-            }
-        )
-    return {
-        "bool": {
-            "must": [{"bool": {"should": alternatives, "minimum_should_match": 1}}],
-            "should": should,
-        }
-    }
+    recall = (
+        alternatives[0]
+        if len(alternatives) == 1
+        else {"bool": {"should": alternatives, "minimum_should_match": 1}}
+    )
+    return {"bool": {"must": [recall], "should": should}}
 
 
 def ranked(query: dict[str, Any]) -> dict[str, Any]:
@@ -261,7 +282,7 @@ def facet_aggregations(
 
 def build_search(request: SearchRequest) -> dict[str, Any]:
     clauses = filter_clauses(request.filters)
-    if request.query is not None and request.query.stemmed:
+    if request.query is not None and request.query.phrase:
         query = ranked(text_query(request.query, relaxed=request.relaxed))
     else:
         query = {"match_all": {}}

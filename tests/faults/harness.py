@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,15 +22,57 @@ from catalog.settings import Settings
 CATALOG_BIN = Path(sys.executable).parent / "catalog"
 
 
+class WorkersCrashed(AssertionError):
+    """A worker exited on its own during a fault (the supervisor had to restart it)."""
+
+
 @dataclass
 class WorkerPool:
-    """`catalog worker` subprocesses, each in its own process group (RQ forks a scheduler)."""
+    """`catalog worker` subprocesses, each in its own process group (RQ forks a scheduler).
+
+    Like `restart: unless-stopped` in docker-compose.yml, a supervisor thread replaces a worker
+    that exits on its own, and records the exit in `crashes`: the index still converges, and the
+    test can tell whether the workers themselves survived the fault.
+    """
 
     log_dir: Path
     env: dict[str, str]
     started: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    killed: set[int] = field(default_factory=set)
+    crashes: list[str] = field(default_factory=list)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _seen: set[int] = field(default_factory=set)
 
     def start(self) -> subprocess.Popen[bytes]:
+        with self._lock:
+            return self._start()
+
+    def supervise(self) -> threading.Thread:
+        thread = threading.Thread(target=self._watch, name="worker-supervisor", daemon=True)
+        thread.start()
+        return thread
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.5):
+            with self._lock:
+                for number, proc in enumerate(list(self.started), start=1):
+                    if proc.poll() is None or proc.pid in self.killed or proc.pid in self._seen:
+                        continue
+                    self._seen.add(proc.pid)
+                    self.crashes.append(
+                        f"worker {number} (pid {proc.pid}) exited {proc.returncode}: "
+                        f"{self._last_error(number)}"
+                    )
+                    self._start()
+
+    def _last_error(self, number: int) -> str:
+        log = self.log_dir / f"worker-{number}.log"
+        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+        errors = [line.strip() for line in lines if "Error" in line or "quitting" in line]
+        return errors[-1] if errors else "(no error logged)"
+
+    def _start(self) -> subprocess.Popen[bytes]:
         log = self.log_dir / f"worker-{len(self.started) + 1}.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(
@@ -47,11 +90,16 @@ class WorkerPool:
 
     def kill(self, proc: subprocess.Popen[bytes]) -> None:
         """SIGKILL the worker and everything it started, as a crashed machine or container would."""
+        with self._lock:
+            self.killed.add(proc.pid)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
 
     def close(self) -> None:
+        self._stop.set()
+        with self._lock:
+            self.killed.update(proc.pid for proc in self.started)
         for proc in self.started:
             if proc.poll() is None or _group_alive(proc.pid):
                 with contextlib.suppress(ProcessLookupError):
@@ -81,6 +129,12 @@ class WorkerPool:
                     return True
             time.sleep(0.005)
         return False
+
+    def states(self) -> str:
+        return ", ".join(
+            f"pid {proc.pid} " + ("running" if proc.poll() is None else f"exited {proc.returncode}")
+            for proc in self.started
+        )
 
     def describe(self) -> str:
         lines = []
