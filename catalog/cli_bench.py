@@ -162,3 +162,43 @@ def bench_relevance_command(
         "catalog bench relevance" + (f" --set {judged_set}" if judged_set else ""),
         rows,
     )
+
+
+@bench_app.command("analyzers")
+def bench_analyzers_command(
+    repetitions: int = typer.Option(2, min=1, help="Runs; the best is reported."),
+) -> None:
+    """Analysis throughput on one core: products/s and tokens/s, with and without the caches."""
+    from analyzers import analyze
+    from analyzers.throughput import measure
+    from catalog.datasets.generator import generate_products
+    from schemas.product_index import TITLE_PROFILES
+
+    # The profiles the product index uses, on generated titles and descriptions.
+    profiles = {"title": TITLE_PROFILES, "description": ("stemmed",)}
+    products = [
+        {"title": p["title"], "description": p.get("description") or ""}
+        for p in generate_products(20_000)
+    ]
+    analyze("warm up nltk", "stemmed")
+    rows: list[tuple[str, str, str]] = []
+    for use_cache in (True, False):
+        best = max(
+            (measure(products, profiles, use_cache) for _ in range(repetitions)),
+            key=lambda r: r["products_per_cpu_s"],
+        )
+        label = "with caches" if use_cache else "without caches"
+        rows.append(
+            (
+                f"products/s, title + description, {label}",
+                f"{best['products_per_cpu_s']:,.0f}",
+                ">= 10,000" if use_cache else "",
+            )
+        )
+        rows.append((f"tokens/s, {label}", f"{best['tokens_per_cpu_s']:,.0f}", ""))
+    _show(rows)
+    append_report(
+        "Analyzer throughput, 20,000 generated products, one core",
+        f"catalog bench analyzers --repetitions {repetitions}",
+        rows,
+    )

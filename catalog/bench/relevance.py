@@ -117,8 +117,10 @@ def load_indices(es: Elasticsearch, judged: JudgedSet, *, reuse: bool = False) -
             }
         },
     )
+    # Sequential bulk keeps the documents in file order, so rankings that tie on score come out the
+    # same in every run (parallel threads would shuffle them and move nDCG by a few thousandths).
     bulk = es.options(request_timeout=120)
-    for ok, item in helpers.parallel_bulk(
+    for ok, item in helpers.streaming_bulk(
         bulk,
         (
             {"_index": ours, "_id": r["id"], "_source": build_document(r)}
@@ -128,7 +130,7 @@ def load_indices(es: Elasticsearch, judged: JudgedSet, *, reuse: bool = False) -
     ):
         if not ok:
             raise RuntimeError(f"indexing failed: {item}")
-    for ok, item in helpers.parallel_bulk(
+    for ok, item in helpers.streaming_bulk(
         bulk,
         (
             {
