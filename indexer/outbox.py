@@ -54,6 +54,10 @@ class Dispatcher:
     claim_limit: int = 5000
     redispatch_after: float = 30.0
     poll_interval: float = 1.0
+    #: Back-pressure: while this many jobs wait in the queue, entries stay in the outbox, so the
+    #: next claim takes them as one larger batch instead of many tiny jobs that each pay a refresh.
+    max_queued: int = 2
+    busy_poll: float = 0.02
 
     def dispatch_once(self) -> int:
         """Claim and enqueue one round of entries; return how many entries were claimed."""
@@ -92,6 +96,9 @@ class Dispatcher:
         with psycopg.connect(url, autocommit=True, connect_timeout=5) as listener:
             listener.execute(f"LISTEN {CHANNEL}")
             while not stop.is_set():
+                if self.queue.count >= self.max_queued:
+                    stop.wait(self.busy_poll)
+                    continue
                 self.drain()
                 # Wake on the first notification or after the poll interval, whichever comes first.
                 for _ in listener.notifies(timeout=self.poll_interval, stop_after=1):

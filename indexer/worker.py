@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from types import FrameType
 
 from prometheus_client import start_http_server
 from redis import Redis
@@ -73,6 +74,16 @@ def run_worker(
             thread.join(timeout=5)
 
 
+class IndexWorker(SimpleWorker):
+    """RQ's in-process worker that remembers a stop request (RQ raises it away when idle)."""
+
+    stopping = threading.Event()
+
+    def request_stop(self, signum: int, frame: FrameType | None) -> None:
+        self.stopping.set()
+        super().request_stop(signum, frame)  # type: ignore[no-untyped-call]
+
+
 def _work_until_stopped(queue: Queue, redis: Redis, *, burst: bool) -> None:
     """Run RQ's worker loop, and start a new one whenever Redis drops it.
 
@@ -83,12 +94,12 @@ def _work_until_stopped(queue: Queue, redis: Redis, *, burst: bool) -> None:
     while True:
         try:
             redis.ping()
-            worker = SimpleWorker([queue], connection=redis)
+            worker = IndexWorker([queue], connection=redis)
             worker.work(burst=burst, with_scheduler=not burst, logging_level="WARNING")
         except (RedisConnectionError, RedisTimeoutError) as exc:
             log.warning("Redis unavailable (%s); retrying in 1s", exc)
             time.sleep(1)
             continue
-        if burst or worker._stop_requested:
+        if burst or IndexWorker.stopping.is_set():
             return
         log.warning("RQ worker loop ended without a stop request; starting a new one")

@@ -14,7 +14,9 @@ from elasticsearch import ApiError, ConnectionTimeout
 from elasticsearch import ConnectionError as ESConnectionError
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from catalog.clients import database_engine, elasticsearch_client, redis_client
 from catalog.settings import Settings, get_settings
@@ -32,6 +34,10 @@ REQUEST_LATENCY = Histogram(
 )
 ES_ERRORS = Counter(
     "catalog_elasticsearch_errors_total", "Elasticsearch calls that failed.", ["kind"]
+)
+OUTBOX_DEPTH = Gauge("catalog_outbox_depth", "Captured changes not yet searchable.")
+OUTBOX_OLDEST = Gauge(
+    "catalog_outbox_oldest_seconds", "Age of the oldest change not yet searchable."
 )
 
 
@@ -146,7 +152,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
-    def metrics() -> Response:
+    def metrics(engine: EngineDep) -> Response:
+        # Freshness is read at scrape time from the outbox, the one record of what is pending.
+        try:
+            with engine.connect() as conn:
+                depth, oldest = conn.execute(
+                    text("SELECT count(*), extract(epoch FROM now() - min(created_at)) FROM outbox")
+                ).one()
+            OUTBOX_DEPTH.set(depth)
+            OUTBOX_OLDEST.set(float(oldest or 0))
+        except SQLAlchemyError as exc:
+            log.warning("outbox metrics unavailable: %s", exc)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app

@@ -112,7 +112,7 @@ def bench_freshness(
     from indexer.metrics import recent_lags
 
     redis = redis_client(settings)
-    redis.delete(f"{settings.index_prefix}:freshness")
+    redis.flushdb()  # the bench's own database: no jobs or samples left from an earlier run
     env = {
         **os.environ,
         "DATABASE_URL": str(settings.database_url),

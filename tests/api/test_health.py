@@ -61,3 +61,12 @@ def test_services_status_lists_the_three_servers() -> None:
     for name in ("postgres", "redis", "elasticsearch"):
         assert name in result.stdout
     assert "127.0.0.1:" in result.stdout
+
+
+def test_metrics_expose_latency_cache_and_outbox_depth(catalog: Catalog, api: TestClient) -> None:
+    catalog.put({"id": "m-1", "title": "Metric Drill"})
+    api.get("/search", params={"q": "drill"})
+    body = api.get("/metrics").text
+    assert "catalog_outbox_depth 1.0" in body
+    assert 'catalog_request_seconds_count{method="GET",route="/search"' in body
+    assert "catalog_cache_requests_total" in body

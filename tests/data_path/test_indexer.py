@@ -164,3 +164,25 @@ def test_an_interrupted_reindex_leaves_the_alias_alone(catalog: Catalog) -> None
     assert aliased_indices(catalog.es, catalog.prefix) == [live]
     names = set(catalog.es.indices.get(index=f"{catalog.prefix}-products-*").body)
     assert names == {live}
+
+
+def test_worker_stops_cleanly_on_sigterm(catalog: Catalog) -> None:
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from catalog.settings import PROJECT_ROOT
+
+    worker = subprocess.Popen(
+        [str(PROJECT_ROOT / ".venv" / "bin" / "catalog"), "worker"],
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(3)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=20) == 0
+    finally:
+        worker.kill()
