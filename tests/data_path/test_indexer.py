@@ -186,3 +186,26 @@ def test_worker_stops_cleanly_on_sigterm(catalog: Catalog) -> None:
         assert worker.wait(timeout=20) == 0
     finally:
         worker.kill()
+
+
+def test_rollback_returns_to_a_standby_kept_current_and_prune_drops_retired(
+    catalog: Catalog,
+) -> None:
+    from indexer.indices import generations, point_alias, prune
+
+    catalog.put(*[_product(f"p{i}", f"Product {i}") for i in range(5)])
+    first = catalog.reindex()
+    second = catalog.reindex()
+    catalog.sql("UPDATE products SET title = 'Renamed' WHERE id = 'p0'")  # after the swap
+    catalog.sync()
+    with catalog.engine.begin() as conn:
+        point_alias(catalog.es, conn, catalog.prefix, first)  # what `catalog index rollback` does
+    assert aliased_indices(catalog.es, catalog.prefix) == [first]
+    assert _source(catalog, "p0")["title"] == "Renamed"
+    assert verify(catalog.engine, catalog.es, catalog.prefix).differences == 0
+    third = catalog.reindex()  # first becomes standby, second was already retired
+    with catalog.engine.begin() as conn:
+        states = {g.name: g.state for g in generations(conn, catalog.prefix)}
+        assert states == {third: "live", first: "standby", second: "retired"}
+        assert prune(catalog.es, conn, catalog.prefix, keep=0) == [second]
+    assert not catalog.es.indices.exists(index=second)
