@@ -1,6 +1,6 @@
 """Make NLTK find its data offline, in the project's own data folder.
 
-There is no network at run time, so ``nltk.download()`` is never called. WordNet comes from
+There is no network at run time, so NLTK's downloader is never used. WordNet comes from
 Debian's ``wordnet-base`` and ``wordnet-sense-index`` packages and is copied (NLTK refuses
 symlinks that leave its data folder) by ``scripts/install_nltk_data.sh`` into
 ``<repo>/.local/nltk_data/corpora/wordnet/``, with the ``lexnames`` file kept in
