@@ -19,6 +19,7 @@ from catalog.settings import get_settings
 from indexer import indices
 from indexer.jobs import index_queue
 from indexer.metrics import bump_generation, percentile, recent_lags
+from schemas.product_index import schema_version
 
 outbox_app = typer.Typer(help="The change outbox and the index queue.", no_args_is_help=True)
 index_app = typer.Typer(help="Index generations behind the read alias.", no_args_is_help=True)
@@ -47,7 +48,9 @@ def get_settings_urls() -> list[str]:
 def reindex(
     keep: int = typer.Option(2, min=0, help="Retired generations to keep after the swap."),
     threads: int = typer.Option(2, min=1, max=8, help="Parallel bulk threads."),
-    if_missing: bool = typer.Option(False, "--if-missing", help="Only if no index is live."),
+    if_needed: bool = typer.Option(
+        False, "--if-needed", help="Only if no index is live or it was built by other analysis."
+    ),
 ) -> None:
     """Build a new index from PostgreSQL, verify it, and swap the read alias atomically."""
     from indexer.documents import count_live
@@ -56,9 +59,12 @@ def reindex(
 
     engine, es = _engine(), _es()
     prefix = get_settings().index_prefix
-    if if_missing and indices.aliased_indices(es, prefix):
-        console.print(f"{indices.alias_name(prefix)} is live; nothing reindexed")
-        return
+    if if_needed:
+        with engine.connect() as conn:
+            live = [g for g in indices.generations(conn, prefix) if g.state == "live"]
+        if live and live[0].schema_version == schema_version():
+            console.print(f"{live[0].name} is live and current; nothing reindexed")
+            return
     with engine.connect() as conn:
         total = count_live(conn)
     try:

@@ -35,11 +35,12 @@ from schemas.product import category_segments
 
 #: Documents in Elasticsearch carry this schema version beside the analyzer's: either changing means
 #: the existing index no longer matches what the code would build, and a reindex is due.
-MAPPING_VERSION = "2"
+MAPPING_VERSION = "3"
 CATEGORY_LEVELS = 4
 SUGGEST_INPUT_MAX = 60
 TOKENS = "whitespace"
 TITLE_PROFILES = ("stemmed", "exact", "shingles", "prefixes")
+ALL_CATEGORIES = "_all"
 TOKEN_FIELDS = (
     "title_stem",
     "title_exact",
@@ -216,7 +217,8 @@ def build_document(row: Mapping[Any, Any]) -> dict[str, Any]:
         "suggest": {
             "input": suggest_inputs,
             "weight": _suggest_weight(row.get("popularity") or 0),
-            "contexts": {"category": levels or ["_none"]},
+            # Completion queries must name a context: "_all" lets autocomplete search everything.
+            "contexts": {"category": [*levels, ALL_CATEGORIES]},
         },
     }
     for level in range(CATEGORY_LEVELS):

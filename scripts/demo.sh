@@ -8,7 +8,7 @@ catalog=.venv/bin/catalog
 
 $catalog migrate
 $catalog seed --products "$products" --if-empty
-$catalog reindex --if-missing
+$catalog reindex --if-needed
 
 $catalog worker --cron &
 worker=$!

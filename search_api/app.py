@@ -22,7 +22,7 @@ from catalog.clients import database_engine, elasticsearch_client, redis_client
 from catalog.settings import Settings, get_settings
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep
 from search_api.health import check_health
-from search_api.routes import products, search
+from search_api.routes import products, search, suggest
 
 log = logging.getLogger("catalog.api")
 
@@ -70,6 +70,8 @@ def configure_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)
+    # One line per Elasticsearch call would drown the request log.
+    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -94,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(search.router)
+    app.include_router(suggest.router)
     app.include_router(products.router)
     app.include_router(products.admin)
 

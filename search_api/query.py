@@ -101,7 +101,7 @@ def filter_clauses(filters: Filters) -> dict[str, list[dict[str, Any]]]:
     return clauses
 
 
-def _all_except(clauses: dict[str, list[dict[str, Any]]], facet: str) -> list[dict[str, Any]]:
+def all_except(clauses: dict[str, list[dict[str, Any]]], facet: str) -> list[dict[str, Any]]:
     return [clause for name, group in clauses.items() if name != facet for clause in group]
 
 
@@ -233,9 +233,7 @@ def facet_aggregations(
 
     def scoped(name: str, inner: dict[str, Any], extra: list[dict[str, Any]] | None = None) -> None:
         aggs[name] = {
-            "filter": {
-                "bool": {"filter": _all_except(clauses, name.split("@")[0]) + (extra or [])}
-            },
+            "filter": {"bool": {"filter": all_except(clauses, name.split("@")[0]) + (extra or [])}},
             "aggs": inner,
         }
 
@@ -309,7 +307,7 @@ def build_search(request: SearchRequest) -> dict[str, Any]:
         "aggs": facet_aggregations(request, clauses),
     }
     if clauses:
-        body["post_filter"] = {"bool": {"filter": _all_except(clauses, "")}}
+        body["post_filter"] = {"bool": {"filter": all_except(clauses, "")}}
     if request.search_after is not None:
         body["search_after"] = request.search_after
     else:

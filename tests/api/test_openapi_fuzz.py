@@ -1,0 +1,72 @@
+"""Schemathesis against the API's own OpenAPI document: no input may produce a server error.
+
+Requests generated from the schema go to the app in-process (the `api` client, lifespan run) on the
+real servers, with a small catalog indexed, so they reach Elasticsearch, PostgreSQL and Redis.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from schemathesis.core.result import Ok
+
+from tests.conftest import Catalog
+
+EXAMPLES_PER_OPERATION = 30
+
+
+def test_no_generated_request_makes_a_server_error(catalog: Catalog, api: TestClient) -> None:
+    catalog.put(
+        {
+            "id": "tv-1",
+            "title": 'Acme 55" TV',
+            "brand": "Acme",
+            "category": "Electronics > TVs",
+            "price": 300,
+        },
+        {
+            "id": "dr-1",
+            "title": "Cordless Drill",
+            "brand": "Bolt",
+            "category": "Tools",
+            "price": 80,
+        },
+    )
+    catalog.reindex()
+    schema = schemathesis.openapi.from_dict(api.get("/openapi.json").json())
+    failures: list[str] = []
+    operations = 0
+    for result in schema.get_all_operations():
+        assert isinstance(result, Ok), f"the OpenAPI document is invalid: {result}"
+        operation = result.ok()
+        operations += 1
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def call(case: schemathesis.Case[Any]) -> None:
+            kwargs = case.as_transport_kwargs(base_url="http://testserver")
+            response = api.request(
+                kwargs["method"],
+                kwargs["url"],
+                params=kwargs.get("params"),
+                headers=kwargs.get("headers"),
+                json=kwargs.get("json"),
+                content=kwargs.get("data"),
+            )
+            if response.status_code >= 500:
+                failures.append(
+                    f"{case.method} {case.formatted_path} {kwargs.get('params')}: "
+                    f"{response.status_code} {response.text[:200]}"
+                )
+
+        call()
+    assert operations >= 8
+    assert failures == []
