@@ -8,6 +8,7 @@ model numbers must not be matched fuzzily) and analyzes the synonym alternatives
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from analyzers.emit import EDGE_NGRAM_MAX
@@ -56,6 +57,12 @@ class AnalyzedQuery:
     prefixes: tuple[str, ...]
     """``phrase_exact`` cut to the longest indexed prefix: terms for the ``prefixes`` field."""
     expansions: tuple[Expansion, ...] = ()
+    joins: tuple[str | None, ...] = ()
+    """For each pair of adjacent ``phrase`` words, the stemmed term of the two written as one
+    (``under cabinet`` -> ``undercabinet``), or None: a ``stemmed`` term for closed compounds."""
+    splits: tuple[tuple[str, ...], ...] = ()
+    """For each ``phrase`` word, the ``shingles`` terms of it split in two (``undercabinet`` ->
+    ``under_cabinet``, ...): they match products that write the compound open."""
 
     def fuzzy_allowed(self, index: int, min_length: int = 5) -> bool:
         """Whether ``exact[index]`` may be matched with edit distance (a long plain word)."""
@@ -69,8 +76,42 @@ class AnalyzedQuery:
         )
 
 
+#: Shortest part of a compound (``undercabinet`` is tried as ``und|ercabinet`` ... ``undercab|inet``).
+MIN_COMPOUND_PART = 3
+
+
 def _main(tokens: list[Token]) -> tuple[str, ...]:
     return tuple(t for t, f in tokens if not f & VARIANT)
+
+
+def _plain_words(tokens: list[Token]) -> list[str | None]:
+    """The main exact tokens, None where a token is not a plain word (a unit, a number)."""
+    return [t if kind_of((t, f)) is TokenKind.WORD else None for t, f in tokens if not f & VARIANT]
+
+
+def _joins(analyzer: Analyzer, words: list[str | None]) -> tuple[str | None, ...]:
+    """The stemmed term of each adjacent pair of plain words written as one word."""
+    joins: list[str | None] = []
+    for left, right in itertools.pairwise(words):
+        terms = analyzer.analyze(left + right, "stemmed") if left and right else []
+        joins.append(terms[0] if len(terms) == 1 else None)
+    return tuple(joins)
+
+
+def _splits(analyzer: Analyzer, word: str | None) -> tuple[str, ...]:
+    """The shingles of ``word`` cut in two at every place leaving both parts long enough.
+
+    Analyzed like any text (a part that is a stopword gives no shingle), so the terms are
+    those the index holds for a title that writes the two parts as separate words.
+    """
+    if word is None:
+        return ()
+    terms: list[str] = []
+    for cut in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_PART + 1):
+        shingles = analyzer.analyze(f"{word[:cut]} {word[cut:]}", "shingles")
+        if len(shingles) == 1:
+            terms.append(shingles[0])
+    return tuple(dict.fromkeys(terms))
 
 
 def analyze_query_with(
@@ -80,6 +121,7 @@ def analyze_query_with(
     streams = analyzer.tokens_many(text, _QUERY_PROFILES)
     exact_tokens, stemmed_tokens = streams["exact"], streams["stemmed"]
     phrase_exact, phrase = _main(exact_tokens), _main(stemmed_tokens)
+    words = _plain_words(exact_tokens)
     expansions: list[Expansion] = []
     if expander is not None and phrase:
         for match in expander.expand(phrase_exact, phrase):
@@ -109,4 +151,6 @@ def analyze_query_with(
         shingles=tuple(analyzer.emit(streams["shingles"], "shingles")),
         prefixes=tuple(t[:EDGE_NGRAM_MAX] for t in phrase_exact),
         expansions=tuple(expansions),
+        joins=_joins(analyzer, words),
+        splits=tuple(_splits(analyzer, word) for word in words),
     )

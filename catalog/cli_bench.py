@@ -202,3 +202,139 @@ def bench_analyzers_command(
         f"catalog bench analyzers --repetitions {repetitions}",
         rows,
     )
+
+
+@bench_app.command("search")
+def bench_search_command(
+    size: int = typer.Option(100_000, help="Products (10000, 100000, 1000000)."),
+    workers: int = typer.Option(2, min=1, help="uvicorn workers of the API under test."),
+    seconds: float = typer.Option(15, help="Duration of each concurrency run."),
+    port: int = typer.Option(8100, help="Loopback port for the API under test."),
+) -> None:
+    """API latency and throughput on a fixed request mix, beside the raw Elasticsearch query."""
+    import httpx
+
+    from catalog.bench.indexing import ensure_catalog
+    from catalog.bench.search import (
+        api_server,
+        es_body,
+        quantile,
+        request_mix,
+        rss_mb,
+        throughput,
+        timed,
+    )
+    from catalog.clients import redis_client
+    from indexer.indices import alias_name, generations
+    from indexer.reindex import reindex
+    from schemas.product_index import schema_version
+
+    settings = bench_settings(get_settings())
+    engine = bench_engine(settings, fresh=False)
+    ensure_catalog(engine, size)
+    es = elasticsearch_client(settings, request_timeout=60)
+    alias = alias_name(settings.index_prefix)
+    with engine.connect() as conn:
+        live = [g for g in generations(conn, settings.index_prefix) if g.state == "live"]
+    if (
+        not live
+        or live[0].schema_version != schema_version()
+        or int(es.count(index=alias)["count"]) != size
+    ):
+        reindex(engine, es, settings.index_prefix, keep=0)
+    redis_client(settings).flushdb()
+    mix = request_mix(es, settings.index_prefix)
+    base = f"http://127.0.0.1:{port}"
+
+    def raw(params: dict[str, object]) -> None:
+        es.search(index=alias, body=es_body(params))
+
+    timed(raw, mix.search[:20])
+    raw_ms = timed(raw, mix.search)
+    with (
+        api_server(settings, port, cache=False, workers=workers) as server,
+        httpx.Client(base_url=base, timeout=10) as http,
+    ):
+        timed(lambda p: http.get("/search", params=p), mix.search[:20])
+        rss_start = rss_mb(server)
+        api_ms = timed(lambda p: http.get("/search", params=p), mix.search)
+        browse_ms = timed(lambda p: http.get("/search", params=p), mix.browse)
+        auto_ms = timed(lambda p: http.get("/autocomplete", params=p), mix.autocomplete)
+        rps8, p99_8, errors8 = throughput(base, mix, 8, seconds)
+        rps32, p99_32, errors32 = throughput(base, mix, 32, seconds)
+        rss_end = rss_mb(server)
+    with (
+        api_server(settings, port, cache=True, workers=workers) as server,
+        httpx.Client(base_url=base, timeout=10) as http,
+    ):
+        timed(lambda p: http.get("/search", params=p), mix.search)
+        timed(lambda p: http.get("/autocomplete", params=p), mix.autocomplete)
+        cached_ms = timed(lambda p: http.get("/search", params=p), mix.search)
+        cached_auto_ms = timed(lambda p: http.get("/autocomplete", params=p), mix.autocomplete)
+        crps8, cp99_8, cerrors8 = throughput(base, mix, 8, seconds)
+        crps32, cp99_32, cerrors32 = throughput(base, mix, 32, seconds)
+    p50 = statistics.median
+    rows = [
+        ("products indexed", f"{size:,}", ""),
+        (
+            "raw Elasticsearch query p50 / p99 (ms)",
+            f"{p50(raw_ms):.1f} / {quantile(raw_ms, 0.99):.1f}",
+            "(peer)",
+        ),
+        (
+            "API /search uncached p50 / p99 (ms)",
+            f"{p50(api_ms):.1f} / {quantile(api_ms, 0.99):.1f}",
+            "p50 within 3 ms of raw",
+        ),
+        ("API overhead at p50 (ms)", f"{p50(api_ms) - p50(raw_ms):+.1f}", "<= 3"),
+        (
+            "browse by category uncached p50 / p99 (ms)",
+            f"{p50(browse_ms):.1f} / {quantile(browse_ms, 0.99):.1f}",
+            "",
+        ),
+        (
+            "autocomplete uncached p50 / p99 (ms)",
+            f"{p50(auto_ms):.1f} / {quantile(auto_ms, 0.99):.1f}",
+            "p99 < 15",
+        ),
+        (
+            "API /search cached p50 / p99 (ms)",
+            f"{p50(cached_ms):.1f} / {quantile(cached_ms, 0.99):.1f}",
+            "p50 < 2",
+        ),
+        (
+            "autocomplete cached p50 / p99 (ms)",
+            f"{p50(cached_auto_ms):.1f} / {quantile(cached_auto_ms, 0.99):.1f}",
+            "",
+        ),
+        (
+            f"uncached, 8 clients: req/s, p99 ms, 5xx ({workers} workers)",
+            f"{rps8:,.0f}, {p99_8:.0f}, {errors8}",
+            "p99 < 50",
+        ),
+        (
+            f"uncached, 32 clients: req/s, p99 ms, 5xx ({workers} workers)",
+            f"{rps32:,.0f}, {p99_32:.0f}, {errors32}",
+            "",
+        ),
+        (
+            f"cached, 8 clients: req/s, p99 ms, 5xx ({workers} workers)",
+            f"{crps8:,.0f}, {cp99_8:.0f}, {cerrors8}",
+            "",
+        ),
+        (
+            f"cached, 32 clients: req/s, p99 ms, 5xx ({workers} workers)",
+            f"{crps32:,.0f}, {cp99_32:.0f}, {cerrors32}",
+            "",
+        ),
+        ("API RSS before / after the load (MiB)", f"{rss_start:.0f} / {rss_end:.0f}", "stable"),
+    ]
+    _show(rows)
+    append_report(
+        f"Search API, {size:,} products",
+        f"catalog bench search --size {size} --workers {workers} --seconds {seconds:g}",
+        rows,
+        "Mix: text + 2 brand filters + price filter + 5 facets; browse by category sorted by "
+        "popularity; autocomplete on 2+ typed letters. Client, API and Elasticsearch share the "
+        "same 2 cores.",
+    )

@@ -52,9 +52,23 @@ TOKEN_FIELDS = (
 )
 
 
+#: BM25 for short fields (titles, brand and category names), declared in `index_settings()`.
+#: A title repeats a word for form ("Gutter Grabber Gutter Cleaning Tool"), not because it is more
+#: about it, so term frequency saturates early (k1 0.5 instead of 1.2); and a long title is long
+#: because it lists specifications, not because it wanders off topic, so length counts less (b 0.5
+#: instead of 0.75). Prose fields (the description) keep Elasticsearch's defaults.
+SHORT_TEXT = "short_text"
+SHORT_TEXT_BM25 = {"type": "BM25", "k1": 0.5, "b": 0.5}
+
+
 def _tokens(**kwargs: Any) -> Text:
     """A field holding tokens made by `analyzers/`; norms kept so BM25 weighs short titles."""
     return Text(analyzer=TOKENS, search_analyzer=TOKENS, **kwargs)
+
+
+def _short_tokens(**kwargs: Any) -> Text:
+    """A token field of short text (a title, a name), scored with `SHORT_TEXT_BM25`."""
+    return _tokens(similarity=SHORT_TEXT, **kwargs)
 
 
 class ProductDocument(Document):
@@ -63,17 +77,17 @@ class ProductDocument(Document):
     product_id = Keyword()
     sku = Keyword()
     title = Text(analyzer="standard")
-    title_stem = _tokens()
-    title_exact = _tokens()
-    title_shingles = _tokens()
+    title_stem = _short_tokens()
+    title_exact = _short_tokens()
+    title_shingles = _short_tokens()
     title_prefixes = _tokens(index_options="docs", norms=False)
     description = Text(analyzer="standard")
     description_stem = _tokens()
     brand = Keyword()
-    brand_stem = _tokens()
+    brand_stem = _short_tokens()
     category = Keyword()
     category_levels = Keyword()
-    category_stem = _tokens()
+    category_stem = _short_tokens()
     price = Double()
     sale_price = Double()
     effective_price = Double()
@@ -112,6 +126,7 @@ def index_settings(*, shards: int = 1, replicas: int = 0) -> dict[str, Any]:
         # deleted product while a retried job is still in flight.
         "gc_deletes": "1h",
         "max_result_window": 10_000,
+        "similarity": {SHORT_TEXT: dict(SHORT_TEXT_BM25)},
     }
 
 

@@ -14,6 +14,9 @@ from analyzers import AnalyzedQuery, analyze_query
 from search_api.query import Filters
 
 MAX_QUERY_LENGTH = 256
+#: Category paths and other names never hold control characters; refusing them keeps them out of
+#: Elasticsearch requests where they are errors (completion contexts).
+PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f]*$"
 FILTER_PARAMETERS = {
     "q",
     "brand",
@@ -48,7 +51,9 @@ def _attributes(values: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 def search_filters(
     brand: Annotated[list[str], Query(max_length=20, description="Brands (any of them).")] = [],  # noqa: B006
-    category: Annotated[str | None, Query(max_length=500, examples=["Electronics > TVs"])] = None,
+    category: Annotated[
+        str | None, Query(max_length=500, pattern=PRINTABLE, examples=["Electronics > TVs"])
+    ] = None,
     price_min: Annotated[float | None, Query(ge=0)] = None,
     price_max: Annotated[float | None, Query(ge=0)] = None,
     in_stock: bool | None = None,

@@ -44,15 +44,19 @@ SORTS: dict[str, list[Any]] = {
     "popularity": [{"popularity": "desc"}, {"product_id": "asc"}],
 }
 FACETS = ("brand", "category", "price", "in_stock", "rating")
-MIN_FUZZY_LENGTH = 5
-#: How many query words must match: all of up to three, then all but a quarter (rounded down).
+#: Shortest word matched with edit distance ("AUTO": one edit up to five letters, two beyond).
+MIN_FUZZY_LENGTH = 4
+#: How many query words must match: all of up to three, then 60% (rounded down).
 STRICT_MATCH = "3<60%"
-#: After zero results: all of up to two words, then half.
-RELAXED_MATCH = "2<50%"
+#: After zero results: any word; the coverage factor then ranks the products that match most first.
+RELAXED_MATCH = "1"
 #: Boosts of literal matches (unstemmed words) and of adjacent word pairs, over the stem matches.
 EXACT_BOOST = 1.0
+#: A closed query word found as two adjacent title words counts like the word itself.
+SPLIT_BOOST = 1.0
 SHINGLE_BOOST = 1.0
 TOTAL_BOUND = 10_000
+TEXT_MATCHES = "text_matches"
 
 
 @dataclass(frozen=True)
@@ -105,19 +109,32 @@ def all_except(clauses: dict[str, list[dict[str, Any]]], facet: str) -> list[dic
     return [clause for name, group in clauses.items() if name != facet for clause in group]
 
 
-def _word_clause(stemmed: str, exact: str | None) -> dict[str, Any]:
-    """One query word: its stem in any text field (title weighs most), or a typo of it in the title."""
-    options: list[dict[str, Any]] = [
-        {
-            "multi_match": {
-                "query": stemmed,
-                "fields": list(TEXT_FIELDS),
-                "analyzer": "whitespace",
-                "type": "best_fields",
-                "tie_breaker": 0.3,
-            }
+def _any_field(terms: str) -> dict[str, Any]:
+    return {
+        "multi_match": {
+            "query": terms,
+            "fields": list(TEXT_FIELDS),
+            "analyzer": "whitespace",
+            "type": "best_fields",
+            "tie_breaker": 0.3,
         }
-    ]
+    }
+
+
+def _word_clause(
+    stemmed: str,
+    exact: str | None,
+    joins: tuple[str, ...] = (),
+    splits: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """One query word: its stem in any text field (title weighs most), a typo of it in the title,
+    or the same compound written the other way: closed in the product where the shopper wrote it
+    open (`joins`: `under cabinet` finds `undercabinet`), open where they wrote it closed
+    (`splits`, adjacent pairs in the title: `undercabinet` finds `under cabinet`)."""
+    options: list[dict[str, Any]] = [_any_field(stemmed)]
+    options.extend(_any_field(joined) for joined in joins)
+    if splits:
+        options.append({"terms": {"title_shingles": list(splits), "boost": SPLIT_BOOST}})
     if exact is not None and exact.isalpha() and len(exact) >= MIN_FUZZY_LENGTH:
         options.append(
             {
@@ -135,13 +152,57 @@ def _word_clause(stemmed: str, exact: str | None) -> dict[str, Any]:
     return options[0] if len(options) == 1 else {"dis_max": {"queries": options}}
 
 
-def _words_query(
-    stemmed: tuple[str, ...], exact: tuple[str | None, ...], relaxed: bool
-) -> dict[str, Any]:
+def _compounds(query: AnalyzedQuery) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Per query word: the closed forms it is part of (with either neighbour), and its splits."""
+    joins = query.joins or (None,) * max(len(query.phrase) - 1, 0)
+    splits = query.splits or ((),) * len(query.phrase)
+    result = []
+    for index in range(len(query.phrase)):
+        near = (
+            joins[index - 1] if index > 0 else None,
+            joins[index] if index < len(joins) else None,
+        )
+        result.append((tuple(j for j in near if j), splits[index]))
+    return result
+
+
+def _words_query(words: list[dict[str, Any]], relaxed: bool) -> dict[str, Any]:
     return {
         "bool": {
-            "should": [_word_clause(s, e) for s, e in zip(stemmed, exact, strict=True)],
+            "should": words,
             "minimum_should_match": RELAXED_MATCH if relaxed else STRICT_MATCH,
+        }
+    }
+
+
+def _positions(query: AnalyzedQuery, own: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One clause per query word: the word itself, or a synonym alternative spanning it."""
+    positions: list[dict[str, Any]] = []
+    for index, word in enumerate(own):
+        options = [word]
+        for expansion in query.expansions:
+            if expansion.start <= index < expansion.end and expansion.phrase:
+                words = [_word_clause(word, None) for word in expansion.phrase]
+                options.append(words[0] if len(words) == 1 else {"bool": {"must": words}})
+        positions.append(options[0] if len(options) == 1 else {"dis_max": {"queries": options}})
+    return positions
+
+
+def _coverage(query: dict[str, Any], words: list[dict[str, Any]]) -> dict[str, Any]:
+    """Scale the score by the share of query words a product matches (Lucene's classic `coord`).
+
+    BM25 adds up per-word scores, so one rare word can outweigh two common ones; a product that
+    matches more of what the shopper typed should come first whenever not all words are required
+    (queries of four words or more, the relaxed retry). With every word matched it is 1.
+    """
+    if len(words) < 2:
+        return query
+    return {
+        "function_score": {
+            "query": query,
+            "functions": [{"filter": word, "weight": 1 / len(words)} for word in words],
+            "score_mode": "sum",
+            "boost_mode": "multiply",
         }
     }
 
@@ -149,11 +210,17 @@ def _words_query(
 def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
     """Recall: every word of the query (or most, when relaxed), each by its stem in any field or
     by a typo in the title; synonyms add alternatives. Precision: exact words, joined forms
-    (`usbc`) and adjacent pairs boost."""
-    alternatives = [_words_query(query.phrase, query.phrase_exact, relaxed)]
+    (`usbc`) and adjacent pairs boost; the share of words matched scales the score."""
+    own = [
+        _word_clause(stemmed, exact, *compounds)
+        for stemmed, exact, compounds in zip(
+            query.phrase, query.phrase_exact, _compounds(query), strict=True
+        )
+    ]
+    alternatives = [_words_query(own, relaxed)]
     for expansion in query.expansions:
         words = query.phrase[: expansion.start] + expansion.phrase + query.phrase[expansion.end :]
-        alternatives.append(_words_query(words, (None,) * len(words), relaxed))
+        alternatives.append(_words_query([_word_clause(word, None) for word in words], relaxed))
     should: list[dict[str, Any]] = []
     if query.exact:
         should.append(
@@ -197,7 +264,7 @@ def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
         if len(alternatives) == 1
         else {"bool": {"should": alternatives, "minimum_should_match": 1}}
     )
-    return {"bool": {"must": [recall], "should": should}}
+    return _coverage({"bool": {"must": [recall], "should": should}}, _positions(query, own))
 
 
 def ranked(query: dict[str, Any]) -> dict[str, Any]:
@@ -304,7 +371,11 @@ def build_search(request: SearchRequest) -> dict[str, Any]:
             "rating",
             "review_count",
         ],
-        "aggs": facet_aggregations(request, clauses),
+        # Documents the query matches before the filters: tells "no such words" from "filtered out".
+        "aggs": {
+            **facet_aggregations(request, clauses),
+            TEXT_MATCHES: {"filter": {"match_all": {}}},
+        },
     }
     if clauses:
         body["post_filter"] = {"bool": {"filter": all_except(clauses, "")}}
@@ -342,6 +413,8 @@ def parse_facets(aggregations: dict[str, Any]) -> dict[str, Any]:
     facets: dict[str, Any] = {}
     levels: list[dict[str, Any]] = []
     for name, agg in sorted(aggregations.items()):
+        if name == TEXT_MATCHES:
+            continue
         values = agg.get("values", {}).get("buckets", [])
         if name.startswith("category@"):
             levels.append(

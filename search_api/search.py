@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from elasticsearch import Elasticsearch
 
-from search_api.query import TOTAL_BOUND, SearchRequest, build_search, parse_facets
+from search_api.query import TEXT_MATCHES, TOTAL_BOUND, SearchRequest, build_search, parse_facets
 
 
 def encode_cursor(sort_values: list[Any]) -> str:
@@ -67,8 +67,12 @@ def run_search(es: Elasticsearch, index: str, request: SearchRequest) -> dict[st
     response = es.search(index=index, body=body).body
     took = response["took"]
     relaxed = None
+    # Relax the words only when the words matched nothing: zero results because of the shopper's
+    # filters is an answer, not a reason to loosen the text.
+    text_matches = response.get("aggregations", {}).get(TEXT_MATCHES, {}).get("doc_count", 0)
     if (
         response["hits"]["total"]["value"] == 0
+        and text_matches == 0
         and request.query is not None
         and not request.relaxed
     ):

@@ -17,11 +17,12 @@ from schemas.product_index import ALL_CATEGORIES
 from search_api.query import Filters, all_except, filter_clauses, ranked, text_query
 
 SEARCHABLE_FACETS = {"brand": "brand", "category": "category_levels"}
+#: The completion prefix is the analyzed words (folded, lower-case), never the raw input, which may
+#: hold anything; bounded because a long fuzzy prefix is costly and finds nothing more.
+COMPLETION_PREFIX_MAX = 50
 
 
-def autocomplete_body(
-    query: AnalyzedQuery, text: str, category: str | None, size: int
-) -> dict[str, Any]:
+def autocomplete_body(query: AnalyzedQuery, category: str | None, size: int) -> dict[str, Any]:
     context = {"contexts": {"category": [category or ALL_CATEGORIES]}}
     filters = [{"term": {"category_levels": category}}] if category else []
     return {
@@ -51,7 +52,7 @@ def autocomplete_body(
         },
         "suggest": {
             "completion": {
-                "prefix": text,
+                "prefix": " ".join(query.phrase_exact)[:COMPLETION_PREFIX_MAX],
                 "completion": {
                     "field": "suggest",
                     "size": size * 2,

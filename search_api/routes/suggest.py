@@ -13,6 +13,7 @@ from search_api.deps import ElasticsearchDep, RedisDep, SettingsDep
 from search_api.params import (
     FILTER_PARAMETERS,
     MAX_QUERY_LENGTH,
+    PRINTABLE,
     FiltersDep,
     analyzed,
     bad,
@@ -38,7 +39,8 @@ def autocomplete(
     redis: RedisDep,
     q: Annotated[str, Query(min_length=1, max_length=100, examples=["sams"])],
     category: Annotated[
-        str | None, Query(max_length=500, description="Only within this category.")
+        str | None,
+        Query(max_length=500, pattern=PRINTABLE, description="Only within this category."),
     ] = None,
     size: Annotated[int, Query(ge=1, le=20)] = 8,
 ) -> dict[str, Any]:
@@ -48,7 +50,7 @@ def autocomplete(
         return {"query": q, "suggestions": []}
 
     def compute() -> dict[str, Any]:
-        body = autocomplete_body(analyzed, q.strip(), category, size)
+        body = autocomplete_body(analyzed, category, size)
         result = es.search(index=alias_name(settings.index_prefix), body=body).body
         return {"query": q, "suggestions": parse_autocomplete(result, analyzed.phrase_exact, size)}
 
