@@ -57,6 +57,8 @@ class AnalyzedQuery:
     prefixes: tuple[str, ...]
     """``phrase_exact`` cut to the longest indexed prefix: terms for the ``prefixes`` field."""
     expansions: tuple[Expansion, ...] = ()
+    phrase_kinds: tuple[TokenKind, ...] = ()
+    """What each ``phrase`` word is (aligned with ``phrase``)."""
     joins: tuple[str | None, ...] = ()
     """For each pair of adjacent ``phrase`` words, the stemmed term of the two written as one
     (``under cabinet`` -> ``undercabinet``), or None: a ``stemmed`` term for closed compounds."""
@@ -151,6 +153,7 @@ def analyze_query_with(
         shingles=tuple(analyzer.emit(streams["shingles"], "shingles")),
         prefixes=tuple(t[:EDGE_NGRAM_MAX] for t in phrase_exact),
         expansions=tuple(expansions),
+        phrase_kinds=tuple(kind_of(t) for t in exact_tokens if not t[1] & VARIANT),
         joins=_joins(analyzer, words),
         splits=tuple(_splits(analyzer, word) for word in words),
     )

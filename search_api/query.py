@@ -1,10 +1,13 @@
 """Turning a search request into one Elasticsearch request body (pure: unit-testable without HTTP).
 
 Text relevance: the query goes through the same `analyzers/` pipeline as the documents; its stemmed
-tokens must all match across title, brand, category and description (title weighs most), the exact
-(unstemmed) tokens and the shingles (adjacent pairs) boost products that match literally and in
-order, and fuzzy matching forgives typos on longer words only, never on numbers or model numbers.
-A popularity, rating and stock signal multiplies the text score (function_score, core features).
+words (units aside: they only rank) must all match across title, brand, category and description
+(title weighs most), each by its stem, a typo of it (plain words of four letters or more, never
+numbers or model numbers) or the same compound written open or closed; the exact (unstemmed) tokens
+and the shingles (adjacent pairs) boost products that match literally and in order, and the share
+of query words matched scales the score where not all are required. Title, brand and category are
+scored with a BM25 for short text (see `schemas/product_index.py`). A popularity, rating and stock
+signal multiplies the text score (function_score, core features).
 
 Facets are disjunctive within a facet and conjunctive across facets: filters go to `post_filter`, and
 each facet's aggregation is filtered by every *other* facet's filter, so picking brand A still shows
@@ -16,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from analyzers import AnalyzedQuery
+from analyzers import AnalyzedQuery, TokenKind
 
 TEXT_FIELDS = ("title_stem^4", "brand_stem^2", "category_stem^1.5", "description_stem^0.5")
 PRICE_RANGES = (
@@ -175,11 +178,25 @@ def _words_query(words: list[dict[str, Any]], relaxed: bool) -> dict[str, Any]:
     }
 
 
-def _positions(query: AnalyzedQuery, own: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One clause per query word: the word itself, or a synonym alternative spanning it."""
+def _required(query: AnalyzedQuery) -> list[int]:
+    """The query words that count for recall and coverage: all but units.
+
+    A unit qualifies the number before it, and shoppers write units loosely (`16'` for a grate
+    sold in inches, `ft` or `in.` left out): the number must match, the unit only ranks, through
+    the exact-title and adjacent-pair boosts (`16_inch`). A query of units alone keeps them.
+    """
+    kinds = query.phrase_kinds or (TokenKind.WORD,) * len(query.phrase)
+    required = [i for i, kind in enumerate(kinds) if kind is not TokenKind.UNIT]
+    return required or list(range(len(query.phrase)))
+
+
+def _positions(
+    query: AnalyzedQuery, own: list[dict[str, Any]], required: list[int]
+) -> list[dict[str, Any]]:
+    """One clause per counted query word: the word itself, or a synonym alternative spanning it."""
     positions: list[dict[str, Any]] = []
-    for index, word in enumerate(own):
-        options = [word]
+    for index in required:
+        options = [own[index]]
         for expansion in query.expansions:
             if expansion.start <= index < expansion.end and expansion.phrase:
                 words = [_word_clause(word, None) for word in expansion.phrase]
@@ -217,7 +234,8 @@ def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
             query.phrase, query.phrase_exact, _compounds(query), strict=True
         )
     ]
-    alternatives = [_words_query(own, relaxed)]
+    required = _required(query)
+    alternatives = [_words_query([own[i] for i in required], relaxed)]
     for expansion in query.expansions:
         words = query.phrase[: expansion.start] + expansion.phrase + query.phrase[expansion.end :]
         alternatives.append(_words_query([_word_clause(word, None) for word in words], relaxed))
@@ -234,7 +252,9 @@ def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
                 }
             }
         )
-    variants = [token for token in query.stemmed if token not in set(query.phrase)]
+    # Terms that rank without being required: variants (`usbc`) and the units left out above.
+    counted = {query.phrase[i] for i in required}
+    variants = [token for token in query.stemmed if token not in counted]
     if variants:
         should.append(
             {
@@ -264,7 +284,9 @@ def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
         if len(alternatives) == 1
         else {"bool": {"should": alternatives, "minimum_should_match": 1}}
     )
-    return _coverage({"bool": {"must": [recall], "should": should}}, _positions(query, own))
+    return _coverage(
+        {"bool": {"must": [recall], "should": should}}, _positions(query, own, required)
+    )
 
 
 def ranked(query: dict[str, Any]) -> dict[str, Any]:

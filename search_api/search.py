@@ -80,7 +80,7 @@ def run_search(es: Elasticsearch, index: str, request: SearchRequest) -> dict[st
         second = es.search(index=index, body=build_search(retry)).body
         took += second["took"]
         if second["hits"]["total"]["value"]:
-            relaxed = "all query words required -> most query words required"
+            relaxed = "all query words required -> any query word, ranked by how many match"
             did_you_mean = _did_you_mean(response)
             response = second
         else:

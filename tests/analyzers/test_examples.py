@@ -230,3 +230,19 @@ def test_surrogates_and_odd_input_do_not_raise() -> None:
 def test_unknown_profile_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown analysis profile"):
         analyze("x", "nope")
+
+
+def test_compounds_meet_whichever_way_they_are_written() -> None:
+    # Open in the query, closed in the title: the pair's join is a `stemmed` term of the title.
+    query = analyze_query("under cabinet lights")
+    assert query.joins == ("undercabinet", "cabinetlight")
+    assert query.joins[0] in stemmed("Undercabinet Light Bar")
+    # Closed in the query, open in the title: one of its splits is a shingle of the title.
+    split = analyze_query("undercabinets").splits[0]
+    assert set(split) & set(analyze("Under Cabinet Light", "shingles"))
+    # Numbers, units and model numbers are never joined or split.
+    query = analyze_query("55 in tv rtx4070")
+    assert query.phrase_kinds[:2] == (TokenKind.NUMBER, TokenKind.UNIT)
+    assert query.joins[:2] == (None, None)
+    assert query.splits[3] == ()
+    assert len(query.splits) == len(query.phrase_kinds) == len(query.phrase)
