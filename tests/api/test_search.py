@@ -179,3 +179,74 @@ def test_admin_writes_validate_and_delete(shop: Catalog, api: TestClient) -> Non
 def test_similar_products(shop: Catalog, api: TestClient) -> None:
     similar = api.get("/products/tv-1/similar").json()["similar"]
     assert similar[0]["id"] == "tv-2"
+
+
+def test_every_sort(shop: Catalog, api: TestClient) -> None:
+    shop.sql(
+        "UPDATE products SET popularity = 10 * length(id), created_at = now() - (length(title) * interval '1 day')"
+    )
+    shop.sync()
+    assert _ids(api, sort="rating")[:2] == ["tv-2", "tv-1"]
+    by_popularity = _ids(api, sort="popularity")
+    assert by_popularity[:2] == ["cable-1", "shoe-1"]  # longest ids: most popular here
+    newest = _ids(api, sort="newest")
+    assert newest[0] == "cable-1"  # shortest title: newest here
+
+
+def test_cache_is_unreachable_after_a_reindex(shop: Catalog, api: TestClient) -> None:
+    assert api.get("/search", params={"q": "drill"}).json()["total"]["value"] == 0
+    assert api.get("/search", params={"q": "drill"}).headers["X-Cache"] == "hit"
+    with shop.engine.begin() as conn:  # a write the workers never see: only a reindex brings it
+        from sqlalchemy import text
+
+        conn.execute(text("INSERT INTO products (id, title) VALUES ('d-1', 'Cordless Drill')"))
+        conn.execute(text("DELETE FROM outbox"))
+    shop.reindex()
+    response = api.get("/search", params={"q": "drill"})
+    assert response.headers["X-Cache"] == "miss"
+    assert [h["id"] for h in response.json()["hits"]] == ["d-1"]
+
+
+def test_did_you_mean_on_a_misspelling_with_no_results(shop: Catalog, api: TestClient) -> None:
+    body = api.get(
+        "/search", params={"q": "cabbs"}
+    ).json()  # two edits: beyond fuzzy, within the suggester
+    assert body["total"]["value"] == 0
+    assert body["did_you_mean"] == "cable"
+
+
+def test_search_answers_uncached_when_redis_is_down(shop: Catalog, settings: Any) -> None:
+    from search_api.app import create_app
+
+    dead = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
+    with TestClient(create_app(dead)) as client:
+        response = client.get("/search", params={"q": "tv"})
+        assert response.status_code == 200
+        assert response.headers["X-Cache"] == "miss"
+        assert response.json()["hits"]
+        health = client.get("/health")
+        assert health.status_code == 503
+        assert health.json()["down"] == ["redis"]
+
+
+@pytest.mark.parametrize(
+    ("query", "showcase"),
+    [
+        ("televisions", "television"),
+        ("running shoes", "running_shoe"),
+        ("55in tv", "tv_55"),
+        ("usb c cable", "usb_c_cable"),
+        ("rtx4070", "rtx_4070"),
+    ],
+)
+def test_the_demo_catalog_answers_the_example_queries(
+    catalog: Catalog, api: TestClient, query: str, showcase: str
+) -> None:
+    """The generated demo catalog (first 1,000 products, seed 42) finds each showcased product."""
+    from catalog.datasets.generator import SHOWCASE, generate_products
+
+    catalog.put(*generate_products(1000))
+    catalog.reindex()
+    response = api.get("/search", params={"q": query, "per_page": 10})
+    hits = response.json()["hits"]
+    assert SHOWCASE[showcase] in [hit["id"] for hit in hits], [h["title"] for h in hits]
