@@ -200,4 +200,4 @@ def load(
 
 
 # The indexing commands register themselves on `app`; imported last because they import from here.
-from catalog import cli_bench, cli_indexing  # noqa: E402, F401
+from catalog import cli_bench, cli_indexing, cli_keys  # noqa: E402, F401

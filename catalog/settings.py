@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     autocomplete_cache_ttl_seconds: int = Field(
         default=60, ge=0, description="Lifetime of a cached autocomplete response."
     )
+    rate_limit_per_minute: int = Field(
+        default=1200, ge=0, description="Requests per client per minute on public routes (0: off)."
+    )
+    auth_failures_per_minute: int = Field(
+        default=5, ge=1, description="Failed API key attempts per client per minute before 429."
+    )
     api_host: str = Field(default="127.0.0.1", description="Address `catalog serve` binds.")
     api_port: int = Field(default=8000, ge=1, le=65535, description="Port `catalog serve` binds.")
     api_workers: int = Field(default=1, ge=1, description="uvicorn worker processes.")

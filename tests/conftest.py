@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 
 from catalog import endpoints
 from catalog.clients import elasticsearch_client, redis_client
+from catalog.keys import create_key
 from catalog.products import upsert_products
 from catalog.services import ServiceError
 from catalog.settings import Settings, get_settings
@@ -104,7 +105,8 @@ def clean(request: pytest.FixtureRequest) -> Iterator[None]:
     with engine.begin() as conn:
         conn.execute(
             text(
-                "TRUNCATE products, brands, categories, outbox, search_indices RESTART IDENTITY CASCADE"
+                "TRUNCATE products, brands, categories, outbox, search_indices, api_keys "
+                "RESTART IDENTITY CASCADE"
             )
         )
     _drop_test_indices(es)
@@ -157,3 +159,15 @@ def catalog(engine: Engine, es: Elasticsearch, redis: Redis, settings: Settings)
 def api(catalog: Catalog, settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+def bearer(engine: Engine, role: str) -> dict[str, str]:
+    """Headers carrying a fresh key of this role."""
+    with engine.begin() as conn:
+        _, key = create_key(conn, role=role, name=f"test {role}")
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def admin(engine: Engine, catalog: Catalog) -> dict[str, str]:
+    return bearer(engine, "admin")

@@ -10,10 +10,11 @@ from pydantic import ValidationError
 from catalog.products import get_product, soft_delete, upsert_products
 from indexer.indices import alias_name
 from schemas.product import CanonicalProduct, to_canonical_dict
+from search_api.auth import AdminDep, PublicDep
 from search_api.deps import ElasticsearchDep, EngineDep, SettingsDep
 
-router = APIRouter(tags=["products"])
-admin = APIRouter(prefix="/admin", tags=["admin"])
+router = APIRouter(tags=["products"], dependencies=[PublicDep])
+admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[AdminDep])
 
 ProductId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^\S+$")]
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from indexer.apply import wait_applied
 from indexer.indices import alias_name
+from search_api.auth import PublicDep
 from search_api.cache import cached
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep
 from search_api.params import (
@@ -23,7 +24,7 @@ from search_api.params import (
 from search_api.query import FACETS, TOTAL_BOUND, SearchRequest
 from search_api.search import decode_cursor, run_search
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], dependencies=[PublicDep])
 
 MAX_PER_PAGE = 100
 AFTER_TIMEOUT = 5.0

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from analyzers import analyze_query
 from indexer.indices import alias_name
+from search_api.auth import PublicDep
 from search_api.cache import cached
 from search_api.deps import ElasticsearchDep, RedisDep, SettingsDep
 from search_api.params import (
@@ -27,7 +28,7 @@ from search_api.suggest import (
     parse_facet_values,
 )
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], dependencies=[PublicDep])
 
 
 @router.get("/autocomplete", summary="Suggestions while typing: brands, categories, products")

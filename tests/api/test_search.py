@@ -123,9 +123,11 @@ def test_highlight_and_zero_result_relaxation(shop: Catalog, api: TestClient) ->
     assert relaxed["hits"][0]["id"] == "tv-2"
 
 
-def test_an_indexed_change_is_searchable_after_its_seq(shop: Catalog, api: TestClient) -> None:
+def test_an_indexed_change_is_searchable_after_its_seq(
+    shop: Catalog, api: TestClient, admin: dict[str, str]
+) -> None:
     assert api.get("/search", params={"q": "hammer"}).json()["total"]["value"] == 0
-    put = api.put("/admin/products/h-1", json={"title": "Claw Hammer", "price": 20})
+    put = api.put("/admin/products/h-1", json={"title": "Claw Hammer", "price": 20}, headers=admin)
     assert put.status_code == 200
     shop.sync()
     body = api.get("/search", params={"q": "hammer", "after": put.json()["seq"]}).json()
@@ -163,14 +165,16 @@ def test_bad_input_is_a_4xx_naming_the_parameter(
     assert parameter in str(response.json()["detail"])
 
 
-def test_admin_writes_validate_and_delete(shop: Catalog, api: TestClient) -> None:
-    bad = api.put("/admin/products/x-1", json={"title": "Thing", "price": -1})
+def test_admin_writes_validate_and_delete(
+    shop: Catalog, api: TestClient, admin: dict[str, str]
+) -> None:
+    bad = api.put("/admin/products/x-1", json={"title": "Thing", "price": -1}, headers=admin)
     assert bad.status_code == 422
     assert "price" in str(bad.json()["detail"])
-    patched = api.patch("/admin/products/tv-1", json={"price": 450})
+    patched = api.patch("/admin/products/tv-1", json={"price": 450}, headers=admin)
     assert patched.status_code == 200
     assert api.get("/products/tv-1").json()["price"] == 450
-    assert api.delete("/admin/products/tv-1").status_code == 200
+    assert api.delete("/admin/products/tv-1", headers=admin).status_code == 200
     assert api.get("/products/tv-1").status_code == 404
     shop.sync()
     assert "tv-1" not in _ids(api, q="tv")

@@ -69,3 +69,17 @@ def test_unknown_mapping_is_one_clear_line(catalog: Catalog, tmp_path: Path) -> 
     result = _run("load", str(path), "--mapping", "nope")
     assert result.returncode == 1
     assert result.stderr.strip().startswith("error: unknown mapping 'nope'")
+
+
+def test_keys_create_prints_the_key_once_and_list_never_shows_it(catalog: Catalog) -> None:
+    created = _run("keys", "create", "--role", "merchandiser", "--name", "ci")
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip().splitlines()[-1]
+    assert key.startswith("cs_")
+    listed = _run("keys", "list")
+    assert "merchandiser" in listed.stdout
+    assert key not in listed.stdout
+    assert _run("keys", "revoke", "1").returncode == 0
+    wrong = _run("keys", "create", "--role", "owner", "--name", "x")
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip().startswith("error: --role must be one of")

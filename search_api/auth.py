@@ -1,0 +1,66 @@
+"""Who may do what: anonymous shoppers search; `merchandiser` and `admin` keys do the rest.
+
+Keys come as `Authorization: Bearer <key>`. A missing, unknown or revoked key is 401; a key whose
+role lacks the grant is 403; a client that keeps presenting bad keys is 429 for the rest of the
+minute, so keys cannot be guessed by trying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+
+from catalog.keys import GRANTS, role_of
+from search_api.deps import EngineDep, RedisDep, SettingsDep
+from search_api.limits import client_of, count, peek, too_many
+
+UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+
+
+def require(grant: str) -> Callable[..., str]:
+    """A dependency that admits keys whose role carries `grant`, and returns that role."""
+
+    def dependency(
+        request: Request,
+        engine: EngineDep,
+        redis: RedisDep,
+        settings: SettingsDep,
+        authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    ) -> str:
+        failures_key = f"{settings.index_prefix}:auth-failures:{client_of(request)}"
+        failures, left = peek(redis, failures_key)
+        if failures >= settings.auth_failures_per_minute:
+            raise too_many("too many failed API keys; try again later", left)
+        scheme, _, key = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise HTTPException(
+                401,
+                detail="an API key is required: Authorization: Bearer <key>",
+                headers=UNAUTHORIZED,
+            )
+        with engine.begin() as conn:
+            role = role_of(conn, key.strip())
+        if role is None:
+            count(redis, failures_key)
+            raise HTTPException(401, detail="unknown or revoked API key", headers=UNAUTHORIZED)
+        if grant not in GRANTS[role]:
+            raise HTTPException(403, detail=f"the {role} role may not do this; {grant} may")
+        return role
+
+    return dependency
+
+
+def rate_limited(request: Request, redis: RedisDep, settings: SettingsDep) -> None:
+    """Public routes: at most `rate_limit_per_minute` requests per client per minute."""
+    if settings.rate_limit_per_minute <= 0:
+        return
+    used, left = count(redis, f"{settings.index_prefix}:requests:{client_of(request)}")
+    if used > settings.rate_limit_per_minute:
+        raise too_many("rate limit exceeded; slow down", left)
+
+
+AdminDep = Depends(require("admin"))
+MerchandiserDep = Depends(require("merchandiser"))
+PublicDep = Depends(rate_limited)
