@@ -199,5 +199,21 @@ def load(
         raise typer.Exit(1)
 
 
+@app.command()
+def export(
+    path: Path = typer.Argument(..., dir_okay=False, help="Where to write the JSON lines."),
+) -> None:
+    """Write every live product in canonical JSON lines (what `catalog load` reads back)."""
+    from catalog.products import export_products
+    from schemas.product import to_json_line
+
+    written = 0
+    with _engine().connect() as conn, path.open("wb") as out:
+        for product in export_products(conn):
+            out.write(to_json_line(product))
+            written += 1
+    console.print(f"{written} products exported to {path}")
+
+
 # The indexing commands register themselves on `app`; imported last because they import from here.
 from catalog import cli_bench, cli_indexing, cli_keys  # noqa: E402, F401

@@ -12,11 +12,17 @@ from catalog.bench.environment import append_report, bench_engine, bench_setting
 from catalog.cli import app, console, fail
 from catalog.clients import elasticsearch_client
 from catalog.settings import get_settings
+from indexer.metrics import percentile
 
 bench_app = typer.Typer(
     help="Benchmarks (results appended to docs/benchmarks.md).", no_args_is_help=True
 )
 app.add_typer(bench_app, name="bench")
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    """A measured figure, or '-' when there was nothing to measure."""
+    return "-" if value is None else format(value, spec)
 
 
 def _show(rows: list[tuple[str, str, str]]) -> None:
@@ -72,7 +78,7 @@ def bench_freshness_command(
     seconds: float = typer.Option(30, help="How long the stream runs."),
 ) -> None:
     """Commit-to-searchable lag under a steady stream of updates, with a real worker."""
-    from catalog.bench.indexing import _quantile, bench_freshness, ensure_catalog
+    from catalog.bench.indexing import bench_freshness, ensure_catalog
     from indexer.reindex import reindex
 
     settings = bench_settings(get_settings())
@@ -83,16 +89,20 @@ def bench_freshness_command(
     figures = bench_freshness(engine, es, settings, rate=rate, seconds=seconds)
     rows = [
         ("changes applied", f"{figures.changes:,} at {figures.rate:,.0f}/s", f"{rate:,.0f}/s"),
-        ("commit to searchable p50 (worker, s)", f"{_quantile(figures.lags, 0.5):.3f}", "~1"),
-        ("commit to searchable p99 (worker, s)", f"{_quantile(figures.lags, 0.99):.3f}", "< 2"),
+        ("commit to searchable p50 (worker, s)", _fmt(percentile(figures.lags, 0.5), ".3f"), "~1"),
+        (
+            "commit to searchable p99 (worker, s)",
+            _fmt(percentile(figures.lags, 0.99), ".3f"),
+            "< 2",
+        ),
         (
             "probe: commit to found by search p50 (s)",
-            f"{_quantile(figures.probe_lags, 0.5):.3f}",
+            _fmt(percentile(figures.probe_lags, 0.5), ".3f"),
             "~1",
         ),
         (
             "probe: commit to found by search p99 (s)",
-            f"{_quantile(figures.probe_lags, 0.99):.3f}",
+            _fmt(percentile(figures.probe_lags, 0.99), ".3f"),
             "< 2",
         ),
         ("probe samples", str(len(figures.probe_lags)), ""),
@@ -218,7 +228,6 @@ def bench_search_command(
     from catalog.bench.search import (
         api_server,
         es_body,
-        quantile,
         request_mix,
         rss_mb,
         throughput,
@@ -278,33 +287,33 @@ def bench_search_command(
         ("products indexed", f"{size:,}", ""),
         (
             "raw Elasticsearch query p50 / p99 (ms)",
-            f"{p50(raw_ms):.1f} / {quantile(raw_ms, 0.99):.1f}",
+            f"{p50(raw_ms):.1f} / {_fmt(percentile(raw_ms, 0.99), '.1f')}",
             "(peer)",
         ),
         (
             "API /search uncached p50 / p99 (ms)",
-            f"{p50(api_ms):.1f} / {quantile(api_ms, 0.99):.1f}",
+            f"{p50(api_ms):.1f} / {_fmt(percentile(api_ms, 0.99), '.1f')}",
             "p50 within 3 ms of raw",
         ),
         ("API overhead at p50 (ms)", f"{p50(api_ms) - p50(raw_ms):+.1f}", "<= 3"),
         (
             "browse by category uncached p50 / p99 (ms)",
-            f"{p50(browse_ms):.1f} / {quantile(browse_ms, 0.99):.1f}",
+            f"{p50(browse_ms):.1f} / {_fmt(percentile(browse_ms, 0.99), '.1f')}",
             "",
         ),
         (
             "autocomplete uncached p50 / p99 (ms)",
-            f"{p50(auto_ms):.1f} / {quantile(auto_ms, 0.99):.1f}",
+            f"{p50(auto_ms):.1f} / {_fmt(percentile(auto_ms, 0.99), '.1f')}",
             "p99 < 15",
         ),
         (
             "API /search cached p50 / p99 (ms)",
-            f"{p50(cached_ms):.1f} / {quantile(cached_ms, 0.99):.1f}",
+            f"{p50(cached_ms):.1f} / {_fmt(percentile(cached_ms, 0.99), '.1f')}",
             "p50 < 2",
         ),
         (
             "autocomplete cached p50 / p99 (ms)",
-            f"{p50(cached_auto_ms):.1f} / {quantile(cached_auto_ms, 0.99):.1f}",
+            f"{p50(cached_auto_ms):.1f} / {_fmt(percentile(cached_auto_ms, 0.99), '.1f')}",
             "",
         ),
         (

@@ -12,6 +12,7 @@ from rich.table import Table
 from rq.registry import FailedJobRegistry
 from sqlalchemy import text
 
+from catalog import endpoints
 from catalog.cli import _engine, app, console, fail, progress_bar
 from catalog.clients import elasticsearch_client, redis_client
 from catalog.services import ServiceError
@@ -34,14 +35,9 @@ def _es() -> Elasticsearch:
     except ServiceError as exc:
         raise fail(str(exc)) from exc
     except ESConnectionError as exc:
-        raise fail(f"Elasticsearch unreachable at {', '.join(get_settings_urls())}") from exc
+        urls = ", ".join(endpoints.elasticsearch_urls(get_settings()))
+        raise fail(f"Elasticsearch unreachable at {urls}") from exc
     return es
-
-
-def get_settings_urls() -> list[str]:
-    from catalog import endpoints
-
-    return endpoints.elasticsearch_urls(get_settings())
 
 
 @app.command()

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.dialects.postgresql import insert
 
+from indexer.documents import LIVE_PRODUCT_ROWS
 from schemas.catalog import Product
 from schemas.product import CanonicalProduct, category_segments
 
@@ -159,33 +160,24 @@ def soft_delete(conn: Connection, product_id: str) -> int | None:
     return None if version is None else int(version)
 
 
-CANONICAL_SELECT = """
-SELECT p.id, p.sku, p.title, p.description, b.name AS brand, c.path AS category, p.price,
-       p.sale_price, p.currency, p.stock, p.attributes, p.rating, p.review_count, p.popularity,
-       p.image, p.created_at, p.updated_at, p.version
-FROM products p
-LEFT JOIN brands b ON b.id = p.brand_id
-LEFT JOIN categories c ON c.id = p.category_id
-WHERE p.deleted_at IS NULL
-"""
-
-
 def _canonical(row: Any) -> tuple[CanonicalProduct, int]:
-    data = {k: v for k, v in dict(row).items() if v is not None and k != "version"}
+    data = {
+        k: v for k, v in dict(row).items() if v is not None and k not in {"version", "deleted_at"}
+    }
     data["attributes"] = data.get("attributes") or {}
     return CanonicalProduct.model_validate(data), int(row["version"])
 
 
 def get_product(conn: Connection, product_id: str) -> tuple[CanonicalProduct, int] | None:
     """The canonical form of a live product and its version."""
-    row = conn.execute(text(CANONICAL_SELECT + " AND p.id = :id"), {"id": product_id}).mappings()
+    row = conn.execute(text(LIVE_PRODUCT_ROWS + " AND p.id = :id"), {"id": product_id}).mappings()
     found = row.first()
     return None if found is None else _canonical(found)
 
 
 def export_products(conn: Connection) -> Iterator[CanonicalProduct]:
     result = conn.execution_options(stream_results=True, yield_per=2000).execute(
-        text(CANONICAL_SELECT + " ORDER BY p.id")
+        text(LIVE_PRODUCT_ROWS + " ORDER BY p.id")
     )
     for row in result.mappings():
         yield _canonical(row)[0]

@@ -11,14 +11,16 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, text
 
+#: A product with its brand name and category path: what documents, verify and the canonical reads use.
 PRODUCT_ROWS = """
 SELECT p.id, p.sku, p.title, p.description, b.name AS brand, c.path AS category, p.price,
        p.sale_price, p.currency, p.stock, p.attributes, p.rating, p.review_count, p.popularity,
-       p.image, p.created_at, p.version, p.deleted_at
+       p.image, p.created_at, p.updated_at, p.version, p.deleted_at
 FROM products p
 LEFT JOIN brands b ON b.id = p.brand_id
 LEFT JOIN categories c ON c.id = p.category_id
 """
+LIVE_PRODUCT_ROWS = PRODUCT_ROWS + " WHERE p.deleted_at IS NULL"
 
 
 def rows_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, RowMapping]:
@@ -30,18 +32,9 @@ def rows_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, RowMapping]:
 def stream_live_rows(conn: Connection, batch_size: int = 2000) -> Iterator[Sequence[RowMapping]]:
     """Every live product, read through one server-side cursor (one consistent snapshot)."""
     result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(
-        text(PRODUCT_ROWS + " WHERE p.deleted_at IS NULL ORDER BY p.id")
+        text(LIVE_PRODUCT_ROWS + " ORDER BY p.id")
     )
     yield from result.mappings().partitions()
-
-
-def live_versions(conn: Connection) -> Iterator[tuple[str, int]]:
-    """(id, version) of every live product, streamed: what `verify` compares the index with."""
-    result = conn.execution_options(stream_results=True, yield_per=10_000).execute(
-        text("SELECT id, version FROM products WHERE deleted_at IS NULL")
-    )
-    for row in result:
-        yield row[0], row[1]
 
 
 def count_live(conn: Connection) -> int:

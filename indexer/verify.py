@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from elasticsearch import Elasticsearch, helpers
 from sqlalchemy import Engine, text
 
-from indexer.documents import PRODUCT_ROWS
+from indexer.documents import LIVE_PRODUCT_ROWS
 from indexer.indices import alias_name
 from schemas.product_index import checksum
 
@@ -55,7 +55,7 @@ def verify(engine: Engine, es: Elasticsearch, prefix: str, index: str | None = N
     with engine.connect() as conn:
         in_flight = {row[0] for row in conn.execute(text("SELECT DISTINCT product_id FROM outbox"))}
         rows = conn.execution_options(stream_results=True, yield_per=5000).execute(
-            text(PRODUCT_ROWS + " WHERE p.deleted_at IS NULL")
+            text(LIVE_PRODUCT_ROWS)
         )
         for row in rows.mappings():
             report.postgres += 1

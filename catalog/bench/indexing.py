@@ -90,14 +90,6 @@ class FreshnessFigures:
     worker_rss_mb: float
 
 
-def _quantile(values: list[float], q: float) -> float:
-    return (
-        statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
-        if len(values) > 1
-        else values[0]
-    )
-
-
 def bench_freshness(
     engine: Engine, es: Elasticsearch, settings: Settings, *, rate: float, seconds: float
 ) -> FreshnessFigures:

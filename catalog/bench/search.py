@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from elasticsearch import Elasticsearch
 from analyzers import analyze_query
 from catalog.settings import PROJECT_ROOT, Settings
 from indexer.indices import alias_name
+from indexer.metrics import percentile
 from search_api.query import Filters, SearchRequest, build_search
 
 WORDS = (
@@ -156,10 +156,6 @@ def timed(call: Any, items: list[dict[str, Any]]) -> list[float]:
     return latencies
 
 
-def quantile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
-
-
 def rss_mb(process: psutil.Process) -> float:
     return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) / 2**20
 
@@ -190,4 +186,9 @@ def throughput(base: str, mix: Mix, clients: int, seconds: float) -> tuple[float
     with ThreadPoolExecutor(clients) as pool:
         results = list(pool.map(client, range(clients)))
     latencies = [v for lat, _ in results for v in lat]
-    return len(latencies) / seconds, quantile(latencies, 0.99), sum(e for _, e in results)
+    p99 = percentile(latencies, 0.99)
+    return (
+        len(latencies) / seconds,
+        p99 if p99 is not None else float("nan"),
+        sum(e for _, e in results),
+    )

@@ -52,7 +52,7 @@ class LocalRedis:
                 "redis-server not found: run `make bootstrap` (apt-get install redis-server)"
             )
         self.state["port"] = reuse_or_choose(self.state.get("port"), DEFAULT_PORT)
-        hand_over(self.home)
+        self.home.mkdir(parents=True, exist_ok=True)
         conf = self.home / "redis.conf"
         conf.write_text(
             "\n".join(

@@ -6,6 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import orjson
 from sqlalchemy import text
 
 from catalog.settings import PROJECT_ROOT
@@ -83,3 +84,24 @@ def test_keys_create_prints_the_key_once_and_list_never_shows_it(catalog: Catalo
     wrong = _run("keys", "create", "--role", "owner", "--name", "x")
     assert wrong.returncode == 1
     assert wrong.stderr.strip().startswith("error: --role must be one of")
+
+
+def test_export_writes_what_load_reads_back(catalog: Catalog, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"id": "a", "title": "Drill", "brand": "Bolt", "category": "Tools > Drills", '
+        '"price": 10.5, "attributes": {"color": "Red"}}\n'
+    )
+    assert _run("load", str(source)).returncode == 0
+    exported = tmp_path / "out.jsonl"
+    result = _run("export", str(exported))
+    assert result.returncode == 0, result.stderr
+    line = orjson.loads(exported.read_bytes())
+    assert {k: line[k] for k in ("id", "title", "brand", "category", "price", "attributes")} == {
+        "id": "a",
+        "title": "Drill",
+        "brand": "Bolt",
+        "category": "Tools > Drills",
+        "price": 10.5,
+        "attributes": {"color": "Red"},
+    }
