@@ -6,7 +6,7 @@ CATALOG := .venv/bin/catalog
 PYTEST := .venv/bin/pytest
 DEMO_PRODUCTS ?= 3000
 
-.PHONY: help bootstrap services down demo test test-faults lint format bench
+.PHONY: help bootstrap services down demo test test-faults test-cluster test-drill lint format bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,6 +28,15 @@ test: services ## Run the whole test suite against real servers
 
 test-faults: services ## Run the fault-injection suite
 	@$(PYTEST) -p no:cacheprovider -m faults
+
+test-cluster: services ## Kill a node of a three-node Elasticsearch cluster under load
+	@$(PYTEST) -p no:cacheprovider -m cluster
+
+test-drill: services ## The recovery drill: backup, restore, reindex, verify
+	@$(PYTEST) -p no:cacheprovider -m recovery
+
+bench: services ## The whole benchmark suite at 100k products, appended to docs/benchmarks.md
+	@$(CATALOG) bench all --size 100k
 
 lint: bootstrap ## ruff (lint and format) and mypy
 	@.venv/bin/ruff check .

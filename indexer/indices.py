@@ -20,6 +20,8 @@ from sqlalchemy import Connection, text
 from schemas.product_index import index_mapping, index_settings, schema_version
 
 WRITE_STATES = ("building", "live", "standby")
+#: Replicas per shard as the node count allows: 0 on one node, 1 on two or more.
+AUTO_EXPAND_REPLICAS = "0-1"
 
 
 def alias_name(prefix: str) -> str:
@@ -62,10 +64,16 @@ def generations(conn: Connection, prefix: str) -> list[IndexGeneration]:
 def create_index(es: Elasticsearch, conn: Connection, prefix: str, *, loading: bool) -> str:
     """Create a new index generation in state `building` and record it (committed by the caller).
 
-    While loading, refresh is off and replicas are 0: the reindex recipe, restored on promotion.
+    While loading, refresh is off: the reindex recipe, restored on promotion. Replicas follow the
+    cluster (`auto_expand_replicas` 0-1): none on a single node, where a replica could never be
+    assigned and the index would stay yellow, one as soon as there are two nodes or more, so that
+    losing a node loses no shard. Elasticsearch lets auto-expansion override the recipe's
+    "replicas 0 while loading": on a cluster the replica is built during the load, and the index is
+    already redundant when the alias swaps to it.
     """
     name = new_index_name(prefix)
     settings = index_settings()
+    settings["auto_expand_replicas"] = AUTO_EXPAND_REPLICAS
     if loading:
         settings["refresh_interval"] = "-1"
     es.indices.create(index=name, settings=settings, mappings=index_mapping())
@@ -93,7 +101,12 @@ def aliased_indices(es: Elasticsearch, prefix: str) -> list[str]:
 
 
 def point_alias(es: Elasticsearch, conn: Connection, prefix: str, name: str) -> None:
-    """Swap the read alias to `name` in one atomic call; the old live index becomes standby."""
+    """Swap the read alias to `name` in one atomic call; the old live index becomes standby.
+
+    An old generation whose index Elasticsearch no longer has (its data folder was lost) is retired
+    instead: as a standby, workers would write to it and Elasticsearch would re-create it with a
+    dynamic mapping.
+    """
     alias = alias_name(prefix)
     actions: list[dict[str, dict[str, str]]] = [
         {"remove": {"index": old, "alias": alias}}
@@ -119,6 +132,16 @@ def point_alias(es: Elasticsearch, conn: Connection, prefix: str, name: str) -> 
         text("UPDATE search_indices SET state = 'live', promoted_at = now() WHERE name = :name"),
         {"name": name},
     )
+    lost = [
+        g.name
+        for g in generations(conn, prefix)
+        if g.state == "standby" and not es.indices.exists(index=g.name)
+    ]
+    if lost:
+        conn.execute(
+            text("UPDATE search_indices SET state = 'retired' WHERE name = ANY(:names)"),
+            {"names": lost},
+        )
 
 
 def prune(es: Elasticsearch, conn: Connection, prefix: str, keep: int) -> list[str]:

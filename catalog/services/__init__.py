@@ -55,7 +55,8 @@ class LocalServices:
             servers.append(self.elasticsearch)
         return servers
 
-    def up(self, nodes: int = 1) -> None:
+    def up(self, nodes: int | None = None) -> None:
+        """Start whatever is down; `nodes` Elasticsearch nodes (default: as many as recorded)."""
         ensure_service_user()
         try:
             if self.settings.database_url is None:
@@ -72,7 +73,16 @@ class LocalServices:
             server.down()
 
     def status(self) -> list[ServiceStatus]:
-        rows = [ServiceStatus(s.name, True, s.running(), s.describe()) for s in self.managed()]
+        rows: list[ServiceStatus] = []
+        for server in self.managed():
+            if server is self.elasticsearch and len(self.elasticsearch.nodes()) > 1:
+                # A cluster can answer with a node down: say which one, not just "not running".
+                rows += [
+                    ServiceStatus(f"elasticsearch {name}", True, running, where)
+                    for name, running, where in self.elasticsearch.node_rows()
+                ]
+            else:
+                rows.append(ServiceStatus(server.name, True, server.running(), server.describe()))
         external = {
             "postgres": self.settings.database_url,
             "redis": self.settings.redis_url,

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,8 @@ SHA1 = "8861771bbfe2fab12ccc386bc8b4c5c6f9619865"
 DEFAULT_HTTP_PORT = 9200
 DEFAULT_TRANSPORT_PORT = 9300
 HEAP = "512m"
+#: Per node when several share one machine: the catalog's index is small, and so is the machine.
+CLUSTER_HEAP = "384m"
 CLUSTER_NAME = "catalog-local"
 
 
@@ -124,8 +127,24 @@ class LocalElasticsearch:
 
     # -- nodes --------------------------------------------------------------------------------------
 
+    def holds_data(self, index: int) -> bool:
+        """Whether the node has ever joined a cluster (its data folder holds a cluster state)."""
+        return (self.node_dir(index) / "data" / "_state").exists()
+
     def _plan_nodes(self, count: int) -> None:
         nodes = self.nodes()
+        recorded = len(nodes)
+        if (
+            recorded
+            and count != recorded
+            and any(self.holds_data(i) or self.node_running(i) for i in range(1, recorded + 1))
+        ):
+            # A single node runs with `discovery.type: single-node` and a cluster's nodes vote on
+            # each other: neither can become the other in place, and shrinking would orphan nodes.
+            raise ServiceError(
+                f"{self.home} holds {recorded} node(s), not {count}: `catalog services down`, "
+                f"delete {self.home}/node-* (`catalog reindex` rebuilds the index), then `up` again"
+            )
         del nodes[count:]
         taken: set[int] = set()
         for i in range(count):
@@ -141,7 +160,15 @@ class LocalElasticsearch:
             if i >= len(nodes):
                 nodes.append(node)
 
-    def _configure_node(self, index: int, count: int) -> Path:
+    def _configure_node(self, index: int, *, bootstrap: bool) -> Path:
+        """Write the node's ES_PATH_CONF; `bootstrap` only for the very first start of a cluster.
+
+        Elastic's rule: `cluster.initial_master_nodes` is set when a brand-new cluster forms and
+        never again, since a node restarted with it and an empty data folder could bootstrap a
+        second cluster of its own. So `up` passes `bootstrap` only when no node holds any data, and
+        rewrites every config without it once the cluster has formed.
+        """
+        count = len(self.nodes())
         node = self.nodes()[index - 1]
         home = self.node_dir(index)
         config = home / "config"
@@ -163,13 +190,14 @@ class LocalElasticsearch:
             settings.append("discovery.type: single-node")
         else:
             seeds = ", ".join(f'"127.0.0.1:{n["transport_port"]}"' for n in self.nodes())
-            masters = ", ".join(f'"node-{i}"' for i in range(1, count + 1))
             settings.append(f"discovery.seed_hosts: [{seeds}]")
-            if not (home / "data").exists():
+            if bootstrap:
+                masters = ", ".join(f'"node-{i}"' for i in range(1, count + 1))
                 settings.append(f"cluster.initial_master_nodes: [{masters}]")
         (config / "elasticsearch.yml").write_text("\n".join(settings) + "\n")
+        heap = HEAP if count == 1 else CLUSTER_HEAP
         (config / "jvm.options.d").mkdir(exist_ok=True)
-        (config / "jvm.options.d" / "heap.options").write_text(f"-Xms{HEAP}\n-Xmx{HEAP}\n")
+        (config / "jvm.options.d" / "heap.options").write_text(f"-Xms{heap}\n-Xmx{heap}\n")
         jvm_options = config / "jvm.options"
         if not has_module(find_java_home(), "jdk.incubator.vector"):
             lines = jvm_options.read_text().splitlines()
@@ -180,10 +208,10 @@ class LocalElasticsearch:
         hand_over(home)
         return home
 
-    def start_node(self, index: int, count: int) -> None:
+    def _launch(self, index: int, *, bootstrap: bool) -> None:
         if self.node_running(index):
             return
-        home = self._configure_node(index, count)
+        home = self._configure_node(index, bootstrap=bootstrap)
         (home / "es.pid").unlink(missing_ok=True)
         env = {
             "ES_PATH_CONF": str(home / "config"),
@@ -200,27 +228,61 @@ class LocalElasticsearch:
         except ServiceError as exc:
             raise ServiceError(f"{exc}\n{self.log_tail(index)}") from exc
 
-    def up(self, count: int = 1, timeout: float = 120) -> None:
+    def up(self, count: int | None = None, timeout: float = 180) -> None:
+        """Start every node that is down (all of them at once) and wait until they form a cluster.
+
+        `count` defaults to the nodes recorded (one at first). The nodes start in parallel because
+        a node of a cluster waits up to 30 s for the others before its launcher returns.
+        """
         self.install()
-        self._plan_nodes(count)
-        for index in range(1, count + 1):
-            self.start_node(index, count)
+        self._plan_nodes(count or len(self.nodes()) or 1)
+        indexes = range(1, len(self.nodes()) + 1)
+        bootstrap = len(self.nodes()) > 1 and not any(self.holds_data(i) for i in indexes)
+        with ThreadPoolExecutor(max_workers=len(indexes)) as pool:
+            for future in [pool.submit(self._launch, i, bootstrap=bootstrap) for i in indexes]:
+                future.result()
+        self.wait_healthy(timeout)
+        if bootstrap:
+            for i in indexes:
+                self._configure_node(i, bootstrap=False)
+
+    def start_node(self, index: int, timeout: float = 180) -> None:
+        """Start one stopped node of the recorded set and wait until it has joined the cluster."""
+        if not 1 <= index <= len(self.nodes()):
+            raise ServiceError(f"no Elasticsearch node {index}: {len(self.nodes())} recorded")
+        self._launch(index, bootstrap=False)
         self.wait_healthy(timeout)
 
+    def health(self) -> dict[str, Any] | None:
+        """`_cluster/health` from the first running node that answers (None if none does)."""
+        for index, url in enumerate(self.urls(), start=1):
+            if not self.node_running(index):
+                continue
+            try:
+                body: dict[str, Any] = httpx.get(f"{url}/_cluster/health", timeout=2).json()
+            except (httpx.HTTPError, ValueError):
+                continue
+            if "status" in body:
+                return body
+        return None
+
     def wait_healthy(self, timeout: float) -> None:
+        """Wait until every recorded node is in the cluster and it is yellow or green."""
+        want = len(self.nodes())
         deadline = time.monotonic() + timeout
         last = "no answer"
         while time.monotonic() < deadline:
-            try:
-                response = httpx.get(f"{self.url()}/_cluster/health", timeout=2)
-                status = response.json().get("status")
-                if status in {"green", "yellow"}:
+            health = self.health()
+            if health is not None:
+                nodes = int(health.get("number_of_nodes", 0))
+                if health["status"] in {"green", "yellow"} and nodes >= want:
                     return
-                last = f"status {status}"
-            except (httpx.HTTPError, ValueError) as exc:
-                last = type(exc).__name__
-            if not self.node_running(1):
-                break
+                last = f"status {health['status']}, {nodes} of {want} nodes"
+            down = [i for i in range(1, want + 1) if not self.node_running(i)]
+            if down:
+                raise ServiceError(
+                    f"Elasticsearch node {down[0]} exited while starting\n{self.log_tail(down[0])}"
+                )
             time.sleep(0.5)
         raise ServiceError(
             f"Elasticsearch not healthy within {timeout:.0f}s ({last})\n{self.log_tail(1)}"
@@ -230,8 +292,11 @@ class LocalElasticsearch:
         log = self.node_dir(index) / "logs" / f"{CLUSTER_NAME}.log"
         return f"last lines of {log}:\n{tail(log)}"
 
+    def node_pid(self, index: int) -> int | None:
+        return read_pid(self.node_dir(index) / "es.pid")
+
     def stop_node(self, index: int) -> None:
-        stop_pid(read_pid(self.node_dir(index) / "es.pid"), timeout=60)
+        stop_pid(self.node_pid(index), timeout=60)
 
     def down(self) -> None:
         for index in range(len(self.nodes()), 0, -1):
@@ -239,3 +304,10 @@ class LocalElasticsearch:
 
     def describe(self) -> str:
         return ", ".join(f"127.0.0.1:{node['http_port']}" for node in self.nodes()) or "-"
+
+    def node_rows(self) -> list[tuple[str, bool, str]]:
+        """(name, running, where) per node, for `catalog services status`."""
+        return [
+            (f"node-{i}", self.node_running(i), f"127.0.0.1:{n['http_port']}")
+            for i, n in enumerate(self.nodes(), start=1)
+        ]

@@ -11,7 +11,16 @@ from sqlalchemy import Engine, create_engine
 
 from catalog.services import LocalServices
 from catalog.settings import Settings
-from tests.faults.harness import WorkerPool, local_services, same_servers
+from tests.faults.api import ApiServer
+from tests.faults.harness import SUMMARY, WorkerPool, local_services, same_servers
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Changes applied and faults survived per test, shown even when every test passes."""
+    if SUMMARY:
+        terminalreporter.section("fault suite")
+        for line in SUMMARY:
+            terminalreporter.line(line)
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +63,13 @@ def workers(tmp_path: Path, services: LocalServices) -> Iterator[WorkerPool]:
         yield pool
     finally:
         pool.close()
+
+
+@pytest.fixture
+def api_server(tmp_path: Path, services: LocalServices) -> Iterator[ApiServer]:
+    """`catalog serve` with the tests' environment, started by the tests that need it; killed."""
+    server = ApiServer(tmp_path, dict(os.environ))
+    try:
+        yield server
+    finally:
+        server.close()

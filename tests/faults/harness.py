@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,9 +18,19 @@ from rq.worker import Worker
 from sqlalchemy import Engine, make_url, text
 
 from catalog.services import LocalServices
+from catalog.services import state as state_file
+from catalog.services.elasticsearch import (
+    DEFAULT_HTTP_PORT,
+    DEFAULT_TRANSPORT_PORT,
+    VERSION,
+    LocalElasticsearch,
+)
 from catalog.settings import Settings
 
 CATALOG_BIN = Path(sys.executable).parent / "catalog"
+#: One line per passed fault test, printed in the "fault suite" section at the end of the run
+#: (pytest hides a passing test's output).
+SUMMARY: list[str] = []
 
 
 class WorkersCrashed(AssertionError):
@@ -197,3 +208,40 @@ def wait_outbox_empty(engine: Engine, timeout: float) -> tuple[bool, float]:
         if time.monotonic() - started >= timeout:
             return False, time.monotonic() - started
         time.sleep(0.25)
+
+
+def side_elasticsearch(
+    settings: Settings, home: Path, *, nodes: int, port_offset: int
+) -> LocalServices:
+    """Elasticsearch alone under its own LOCAL_DIR `home`, beside the tests' servers.
+
+    For tests that stop nodes or wipe data: they do it there, never to the servers under the tests'
+    LOCAL_DIR. PostgreSQL and Redis stay the tests' own (their URLs are passed on, so `up` starts
+    only Elasticsearch). On first use the nodes get ports `port_offset + 1..` above the main node's
+    (9211.. for offset 10) and the main LOCAL_DIR's downloaded distribution is linked in.
+    """
+    if not state_file.state_path(home).exists():
+        main = LocalElasticsearch(settings.local_dir, state_file.load(settings.local_dir)).nodes()
+        http = main[0]["http_port"] if main else DEFAULT_HTTP_PORT
+        transport = main[0]["transport_port"] if main else DEFAULT_TRANSPORT_PORT
+        planned = [
+            {"http_port": http + port_offset + i, "transport_port": transport + port_offset + i}
+            for i in range(1, nodes + 1)
+        ]
+        state_file.save(home, {"elasticsearch": {"nodes": planned}})
+    archive = f"elasticsearch-{VERSION}.zip"
+    source, target = settings.local_dir / "downloads" / archive, home / "downloads" / archive
+    if source.exists() and not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    return LocalServices(
+        Settings(
+            local_dir=home,
+            database_url=settings.database_url,
+            redis_url=settings.redis_url,
+            elasticsearch_url=None,
+        )
+    )

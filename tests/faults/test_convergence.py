@@ -5,6 +5,10 @@ soft and hard deletes, restores, brand and category renames) while real `catalog
 index the changes. One kind of fault is injected per test, a few times over; then the writer stops,
 the outbox must drain, and `verify` must find nothing missing, extra, stale or drifted.
 
+The API fault also runs `catalog serve` with two workers under a search load: errors during the
+kill are counted and reported (a killed process drops its connections), and searches must answer
+again afterwards. Every test adds a line to the "fault suite" section at the end of the run.
+
 Workers run without `--cron`: scheduled reconciliation would repair differences and hide a fault
 the change path does not survive.
 """
@@ -29,7 +33,14 @@ from indexer.indices import alias_name
 from indexer.verify import verify
 from schemas.product_index import schema_version
 from tests.conftest import Catalog
-from tests.faults.harness import WorkerPool, WorkersCrashed, outbox_depth, wait_outbox_empty
+from tests.faults.api import ApiServer, SearchLoad
+from tests.faults.harness import (
+    SUMMARY,
+    WorkerPool,
+    WorkersCrashed,
+    outbox_depth,
+    wait_outbox_empty,
+)
 from tests.faults.writer import Writer
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
@@ -43,6 +54,8 @@ CHANGES_BETWEEN = 150
 #: after its dispatch, and a job that failed during an outage waits out RQ's retry backoff.
 CONVERGE_WITHIN = 120.0
 SEED = int(os.environ.get("FAULTS_SEED", "20240611"))
+#: Concurrent search clients against the API in the API fault.
+SEARCH_CLIENTS = 3
 
 
 @dataclass
@@ -52,6 +65,9 @@ class Scenario:
     servers: LocalServices
     workers: WorkerPool
     writer: Writer
+    api: ApiServer
+    load: SearchLoad | None = None
+    api_kills: int = 0
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -115,11 +131,43 @@ def restart_postgres(s: Scenario) -> None:
     s.notes.append(f"PostgreSQL unavailable {time.monotonic() - started:.0f} s")
 
 
+def kill_the_api(s: Scenario) -> None:
+    """SIGKILL the API under load: first one uvicorn worker, then the whole API, restarted.
+
+    A killed worker is replaced by uvicorn's supervisor while the other worker keeps serving; a
+    killed API is restarted as a process manager (systemd, `restart: unless-stopped`) would, after
+    a second's delay. Requests in flight on a killed process fail; that is counted, not forbidden.
+    """
+    assert s.load is not None, "the API fault runs with a search load"
+    killed_at = time.monotonic()
+    if s.api_kills == 0:
+        victim = s.api.kill_worker()
+        what = f"SIGKILL API worker pid {victim}"
+        s.api.wait_workers(s.api.workers, without=victim)
+    else:
+        s.api.kill()
+        what = "SIGKILL the whole API (supervisor and workers), restarted"
+        s.hold(1)
+        s.api.start()
+        s.api.wait_ready()
+    s.api_kills += 1
+    assert s.load.wait_success_since(time.monotonic()), (
+        f"searches do not answer after: {what}\n{s.api.log_tail()}"
+    )
+    report = s.load.report(since=killed_at)
+    s.notes.append(
+        f"{what}: {report.failures.get('5xx', 0)} 5xx, "
+        f"{report.failures.get('connection', 0) + report.failures.get('timeout', 0)} "
+        f"connection errors, failover window {report.failover_window:.1f} s"
+    )
+
+
 @dataclass(frozen=True)
 class Fault:
     name: str
     inject: Callable[[Scenario], None]
     rounds: int
+    serves_api: bool = False  # run `catalog serve` and a search load through the test
 
 
 FAULTS = [
@@ -127,6 +175,7 @@ FAULTS = [
     Fault("restart-redis", restart_redis, rounds=2),
     Fault("stop-elasticsearch", stop_elasticsearch, rounds=1),
     Fault("restart-postgres", restart_postgres, rounds=2),
+    Fault("sigkill-api", kill_the_api, rounds=2, serves_api=True),
 ]
 PARAMS = [pytest.param(f, id=f.name) for f in FAULTS]
 
@@ -175,12 +224,18 @@ def test_index_converges_after_fault(
     servers: LocalServices,
     fault_engine: Engine,
     workers: WorkerPool,
+    api_server: ApiServer,
 ) -> None:
     seed = SEED + FAULTS.index(fault)
     writer = _seed_catalog(catalog, fault_engine, seed)
-    s = Scenario(catalog, fault_engine, servers, workers, writer)
+    s = Scenario(catalog, fault_engine, servers, workers, writer, api_server)
     for _ in range(WORKERS):
         workers.start()
+    if fault.serves_api:
+        api_server.start()
+        api_server.wait_ready()
+        s.load = SearchLoad(api_server.url, clients=SEARCH_CLIENTS)
+        s.load.start()
     workers.wait_registered(catalog.redis, WORKERS)
     workers.supervise()
 
@@ -197,7 +252,10 @@ def test_index_converges_after_fault(
         assert writer.wait_applied(target, timeout=90), f"writer stalled: {writer.stats}"
     finally:
         stats = writer.stop()
+        if s.load is not None:
+            s.load.stop()
     assert not stats.errors, f"the writer failed: {stats.errors}; {stats.summary()}"
+    searches = "" if s.load is None else f"; searches: {s.load.report().summary()}"
 
     drained, drain_seconds = wait_outbox_empty(fault_engine, CONVERGE_WITHIN)
     context = (
@@ -228,10 +286,16 @@ def test_index_converges_after_fault(
         f"{context}\nPostgreSQL has {live} live products, the index {indexed} documents"
     )
     assert survived == fault.rounds
-    print(
-        f"[{fault.name}] survived {survived} fault(s) with {stats.applied} changes applied, "
-        f"{len(workers.crashes)} worker crash(es)"
+    line = (
+        f"[{fault.name}] survived {survived} fault(s) ({'; '.join(s.notes)}) with "
+        f"{stats.applied} changes applied, "
+        f"converged {drain_seconds:.1f} s after the writer stopped, 0 differences, "
+        f"{len(workers.crashes)} worker crash(es){searches}"
     )
+    print(line)
+    SUMMARY.append(line)
+    if s.load is not None:
+        assert s.load.report().recovered, f"{context}\nsearches failed until the end{searches}"
     if workers.crashes:
         raise WorkersCrashed(
             f"{context}\nconverged, but only because crashed workers were restarted:\n"
