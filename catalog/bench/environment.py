@@ -1,11 +1,16 @@
-"""The bench's own database and index prefix, and the report file with machine facts."""
+"""Where a benchmark runs: its own database, Redis database and index prefix, and the machine.
+
+A bench must never touch the catalog it is run beside, nor the test suite's, so every name is
+derived from the base settings: database `<name>_bench`, index prefix `bench` (or `<prefix>bench`
+under any prefix but the service's default, e.g. `testbench` for the test suite), and a Redis
+database of its own, because RQ's queue name is fixed and the bench empties its database first.
+"""
 
 from __future__ import annotations
 
 import os
 import platform
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -13,19 +18,25 @@ from sqlalchemy import Engine, create_engine, make_url, text
 
 from catalog import endpoints
 from catalog.database import migrate
-from catalog.settings import PROJECT_ROOT, Settings
+from catalog.settings import Settings
 
 BENCH_PREFIX = "bench"
-REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
+#: Redis database of the service's bench (`catalog bench ...` with the default prefix).
+BENCH_REDIS_DB = 14
+#: Redis database of a bench under any other prefix (the test suite's, which itself uses 15).
+OTHER_BENCH_REDIS_DB = 13
+_DEFAULT_PREFIX = Settings.model_fields["index_prefix"].default
 
 
 def bench_settings(base: Settings) -> Settings:
     url = make_url(endpoints.database_url(base))
     bench_url = url.set(database=f"{url.database}_bench").render_as_string(hide_password=False)
-    # Redis database 14: the bench's worker must not share a queue with a demo's worker.
-    redis = endpoints.redis_url(base).rsplit("/", 1)[0] + "/14"
+    default = base.index_prefix == _DEFAULT_PREFIX
+    prefix = BENCH_PREFIX if default else f"{base.index_prefix}{BENCH_PREFIX}"
+    db = BENCH_REDIS_DB if default else OTHER_BENCH_REDIS_DB
+    redis = endpoints.redis_url(base).rsplit("/", 1)[0] + f"/{db}"
     return base.model_copy(
-        update={"database_url": bench_url, "redis_url": redis, "index_prefix": BENCH_PREFIX}
+        update={"database_url": bench_url, "redis_url": redis, "index_prefix": prefix}
     )
 
 
@@ -48,6 +59,7 @@ def bench_engine(settings: Settings, *, fresh: bool) -> Engine:
 
 
 def machine() -> str:
+    """Cores, CPU model, memory, kernel and Python: what a reader needs to compare two entries."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -63,24 +75,7 @@ def machine() -> str:
     )
 
 
-def append_report(
-    title: str, command: str, table: list[tuple[str, str, str]], notes: str = ""
-) -> None:
-    """Append a dated entry: what ran, on what, and each figure beside its target."""
-    lines = [
-        f"\n## {title} ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)\n",
-        f"- command: `{command}`",
-        f"- machine: {machine()}\n",
-        "| measure | value | target |",
-        "|---|---|---|",
-        *[f"| {measure} | {value} | {target} |" for measure, value, target in table],
-    ]
-    if notes:
-        lines += ["", notes]
-    if not REPORT.exists():
-        REPORT.write_text(
-            "# Benchmarks\n\nEvery entry is appended by `catalog bench ...`; "
-            "figures are as measured, met or not.\n"
-        )
-    with REPORT.open("a") as fh:
-        fh.write("\n".join(lines) + "\n")
+def load_average() -> str:
+    """The 1-minute load average when a run starts: other work on the cores skews every figure."""
+    one, _, _ = os.getloadavg()
+    return f"{one:.1f}"

@@ -22,6 +22,10 @@ from elasticsearch import Elasticsearch, helpers
 from nltk.stem.snowball import SnowballStemmer
 
 from analyzers import analyze_query
+from catalog.bench.report import Section, step
+from catalog.clients import elasticsearch_client
+from catalog.datasets.mappings import locate_shared_data
+from catalog.settings import get_settings
 from indexer.indices import alias_name
 from schemas.product_index import build_document, index_mapping, index_settings
 from search_api.query import SearchRequest
@@ -214,3 +218,70 @@ def evaluate(es: Elasticsearch, judged: JudgedSet, baseline: str) -> RelevanceRe
         for q in per_query["catalog search"]
     )[:15]
     return RelevanceResult(scores, dict(counts), losses)
+
+
+TARGET_NDCG = 0.40
+
+
+def default_set() -> Path | None:
+    """`../shared/data/relevance-homedepot-dev` beside the project, if it is there."""
+    shared = locate_shared_data()
+    return None if shared is None else shared / "relevance-homedepot-dev"
+
+
+@dataclass
+class RelevanceFigures:
+    name: str
+    result: RelevanceResult
+
+    def section(self) -> Section:
+        return self.sections()[0]
+
+    def sections(self) -> list[Section]:
+        """The measures beside their targets, per query class, and the queries that lose most."""
+        result = self.result
+        classes = list(result.counts)
+        ours, stemmed = result.scores["catalog search"], result.scores["BM25 Snowball"]
+        rows = [
+            (
+                f"nDCG@10 {c}, catalog search",
+                f"{ours[c]:.4f}",
+                f">= {TARGET_NDCG:.2f}" if c == "all" else f">= {stemmed[c]:.4f} (Snowball)",
+            )
+            for c in classes
+        ]
+        rows += [
+            (f"nDCG@10 all, {ranker}", f"{scores['all']:.4f}", "(reference)")
+            for ranker, scores in result.scores.items()
+            if ranker != "catalog search"
+        ]
+        per_class = [
+            (f"{c} ({result.counts[c]} queries)", f"{ours[c]:.4f}", f"Snowball {stemmed[c]:.4f}")
+            for c in classes
+        ]
+        losers = [
+            (query, f"{mine:.3f} vs {base:.3f}", f"{delta:+.3f}")
+            for delta, query, mine, base in result.losses
+        ]
+        return [
+            Section(f"Relevance on {self.name}", rows),
+            Section("per query class", per_class, ("class", "catalog search", "reference")),
+            Section(
+                "queries that lose most against BM25 Snowball",
+                losers,
+                ("query", "catalog search vs Snowball", "delta"),
+            ),
+        ]
+
+
+def bench_relevance(folder: Path, *, reuse: bool = False) -> RelevanceFigures:
+    if not (folder / "queries.tsv").exists():
+        raise FileNotFoundError(
+            f"{folder} has no queries.tsv (expected products.jsonl, queries.tsv, qrels.tsv)"
+        )
+    step(f"relevance: {folder.name}, indexing and {'reusing' if reuse else 'building'} indices")
+    judged = read_set(folder)
+    es = elasticsearch_client(get_settings(), request_timeout=120)
+    _, baseline = load_indices(es, judged, reuse=reuse)
+    step("relevance: ranking every judged query three ways")
+    return RelevanceFigures(folder.name, evaluate(es, judged, baseline))
