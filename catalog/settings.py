@@ -69,6 +69,35 @@ class Settings(BaseSettings):
         description="Where local servers keep downloads, data and logs.",
     )
     log_level: str = Field(default="INFO", description="Log level of the API and the workers.")
+    analytics_retention_days: int = Field(
+        default=90,
+        ge=1,
+        description="Days raw search events are kept before they are rolled up into daily sums.",
+    )
+    analytics_flush_seconds: float = Field(
+        default=1.0, gt=0, description="How often the API writes its buffered analytics events."
+    )
+    analytics_batch_size: int = Field(
+        default=500, ge=1, description="Buffered analytics events that trigger a write at once."
+    )
+    analytics_max_pending: int = Field(
+        default=50_000,
+        ge=1,
+        description="Analytics events an API process holds while PostgreSQL is down; more are dropped.",
+    )
+    analytics_ship_seconds: int = Field(
+        default=60, ge=5, description="How often the worker ships analytics to Elasticsearch."
+    )
+    analytics_popular_days: int = Field(
+        default=30,
+        ge=1,
+        description="Window of past searches that autocomplete's popular queries use.",
+    )
+    analytics_popular_min_searches: int = Field(
+        default=3,
+        ge=1,
+        description="Searches with results a query needs to be suggested (keeps one-off queries out).",
+    )
 
     @field_validator("index_prefix")
     @classmethod

@@ -20,7 +20,14 @@ from rq import Queue
 from rq.cron import CronScheduler
 from rq.worker import SimpleWorker
 
+from catalog.analytics.jobs import (
+    JOB_TIMEOUT,
+    ROLLUP_EVERY_SECONDS,
+    rollup_analytics,
+    ship_analytics,
+)
 from catalog.clients import redis_client, shared_engine
+from catalog.settings import get_settings
 from indexer.jobs import QUEUE, index_queue, reconcile
 from indexer.outbox import Dispatcher
 
@@ -31,12 +38,24 @@ log = logging.getLogger(__name__)
 
 
 def start_reconciliation(every: int = RECONCILE_EVERY_SECONDS) -> threading.Thread:
-    """Enqueue `reconcile` every `every` seconds (RQ's cron scheduler, in a daemon thread).
+    """Enqueue `reconcile` every `every` seconds (RQ's cron scheduler, in a daemon thread), and the
+    analytics jobs: shipping every `ANALYTICS_SHIP_SECONDS`, the retention rollup hourly.
 
     Run it in one process only (`catalog worker --cron`): every scheduler enqueues its own runs.
     """
     scheduler = CronScheduler(connection=redis_client(), logging_level="WARNING")
     scheduler.register(reconcile, QUEUE, interval=every, job_timeout=1800, name="reconcile")
+    ship_every = get_settings().analytics_ship_seconds
+    scheduler.register(
+        ship_analytics, QUEUE, interval=ship_every, job_timeout=JOB_TIMEOUT, name="analytics-ship"
+    )
+    scheduler.register(
+        rollup_analytics,
+        QUEUE,
+        interval=ROLLUP_EVERY_SECONDS,
+        job_timeout=JOB_TIMEOUT,
+        name="analytics-rollup",
+    )
     thread = threading.Thread(target=scheduler.start, name="cron", daemon=True)
     thread.start()
     return thread

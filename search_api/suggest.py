@@ -3,6 +3,8 @@
 Autocomplete asks Elasticsearch once for two things: products whose title words start with what was
 typed (the `title_prefixes` field, edge n-grams made by `analyzers/`), and completion suggestions
 (titles, brands and leaf categories as inputs, fuzzy so a typo in the first letters still finds them).
+In the same round trip (one `_msearch`) it asks the popular-queries index for what other shoppers
+searched that starts the same way (`schemas/analytics_index.py`, fed by the analytics jobs).
 Facet value search counts a facet's values under the current query and the other facets' filters,
 keeping only values with a word that starts with what was typed.
 """
@@ -63,6 +65,40 @@ def autocomplete_body(query: AnalyzedQuery, category: str | None, size: int) -> 
             }
         },
     }
+
+
+def popular_queries_body(query: AnalyzedQuery, size: int) -> dict[str, Any]:
+    """Completion over past queries: the typed words as the prefix, most searched first."""
+    return {
+        "size": 0,
+        "_source": ["query"],
+        "suggest": {
+            "queries": {
+                "prefix": " ".join(query.phrase_exact)[:COMPLETION_PREFIX_MAX],
+                "completion": {
+                    "field": "suggest",
+                    "size": size * 2,
+                    "skip_duplicates": True,
+                    "fuzzy": {"fuzziness": "AUTO", "min_length": 4, "prefix_length": 1},
+                },
+            }
+        },
+    }
+
+
+def parse_popular_queries(
+    response: dict[str, Any], typed: tuple[str, ...], shown: list[dict[str, Any]], size: int
+) -> list[dict[str, Any]]:
+    """Past queries not already shown as a suggestion, those starting as typed first."""
+    seen = {suggestion["text"].lower() for suggestion in shown}
+    queries = []
+    for option in response.get("suggest", {}).get("queries", [{}])[0].get("options", []):
+        text = option.get("_source", {}).get("query")
+        if text and text.lower() not in seen:
+            seen.add(text.lower())
+            queries.append({"text": text, "highlighted": mark_prefixes(text, typed)})
+    queries.sort(key=lambda s: "<mark>" not in s["highlighted"])
+    return queries[:size]
 
 
 def mark_prefixes(text: str, words: tuple[str, ...]) -> str:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from typing import Annotated, Any
 
+from elastic_transport import ObjectApiResponse
+from elasticsearch import ApiError, Elasticsearch
+from elasticsearch.exceptions import HTTP_EXCEPTIONS
 from fastapi import APIRouter, Path, Query, Request, Response
+from redis import Redis
 
-from analyzers import analyze_query
+from analyzers import AnalyzedQuery, analyze_query
+from catalog.analytics.shipping import popular_version
+from catalog.settings import Settings
 from indexer.indices import alias_name
+from schemas.analytics_index import queries_index
 from search_api.auth import PublicDep
 from search_api.cache import cached
-from search_api.deps import ElasticsearchDep, RedisDep, SettingsDep
+from search_api.deps import ElasticsearchDep, RedisDep, SettingsDep, SynonymsDep
 from search_api.params import (
     FILTER_PARAMETERS,
     MAX_QUERY_LENGTH,
@@ -20,18 +29,35 @@ from search_api.params import (
     bad,
     reject_unknown,
 )
+from search_api.routes.events import SessionId, record_search
 from search_api.suggest import (
     SEARCHABLE_FACETS,
     autocomplete_body,
     facet_values_body,
     parse_autocomplete,
     parse_facet_values,
+    parse_popular_queries,
+    popular_queries_body,
 )
 
 router = APIRouter(tags=["search"], dependencies=[PublicDep])
 
+#: Popular past queries offered at most, beside the brands, categories and products.
+MAX_QUERY_SUGGESTIONS = 5
 
-@router.get("/autocomplete", summary="Suggestions while typing: brands, categories, products")
+
+def _raise_item_error(result: ObjectApiResponse[Any], item: dict[str, Any]) -> None:
+    """Raise a failed `_msearch` item as the error a plain search would have raised."""
+    status = int(item.get("status", 500))
+    error = HTTP_EXCEPTIONS.get(status, ApiError)
+    meta = dataclasses.replace(result.meta, status=status)
+    raise error(str(item.get("error", {}).get("type", "search failed")), meta=meta, body=item)
+
+
+@router.get(
+    "/autocomplete",
+    summary="Suggestions while typing: brands, categories, products, popular past queries",
+)
 def autocomplete(
     request: Request,
     response: Response,
@@ -44,19 +70,71 @@ def autocomplete(
         Query(max_length=500, pattern=PRINTABLE, description="Only within this category."),
     ] = None,
     size: Annotated[int, Query(ge=1, le=20)] = 8,
+    session_id: SessionId = None,
 ) -> dict[str, Any]:
+    started = time.perf_counter()
     reject_unknown(request, {"q", "category", "size"})
     analyzed = analyze_query(q)
     if not analyzed.prefixes:
-        return {"query": q, "suggestions": []}
+        body: dict[str, Any] = {"query": q, "suggestions": [], "queries": []}
+        hit = False
+    else:
+        body, hit = _suggestions(settings, es, redis, analyzed, q, category, size)
+        response.headers["X-Cache"] = "hit" if hit else "miss"
+    body["search_id"] = record_search(
+        request,
+        kind="autocomplete",
+        text=q,
+        applied={"category": category},
+        result_count=len(body["suggestions"]) + len(body["queries"]),
+        cache_hit=hit,
+        started=started,
+        session_id=session_id,
+    )
+    return body
+
+
+def _suggestions(
+    settings: Settings,
+    es: Elasticsearch,
+    redis: Redis,
+    analyzed: AnalyzedQuery,
+    q: str,
+    category: str | None,
+    size: int,
+) -> tuple[dict[str, Any], bool]:
+    """Products, brands and categories, and popular queries (catalog-wide, so not when scoped)."""
 
     def compute() -> dict[str, Any]:
-        body = autocomplete_body(analyzed, category, size)
-        result = es.search(index=alias_name(settings.index_prefix), body=body).body
-        return {"query": q, "suggestions": parse_autocomplete(result, analyzed.phrase_exact, size)}
+        searches: list[dict[str, Any]] = [
+            {"index": alias_name(settings.index_prefix)},
+            autocomplete_body(analyzed, category, size),
+        ]
+        if category is None:
+            searches += [
+                {"index": queries_index(settings.index_prefix), "ignore_unavailable": True},
+                popular_queries_body(analyzed, MAX_QUERY_SUGGESTIONS),
+            ]
+        result = es.msearch(searches=searches)
+        products, *popular = result.body["responses"]
+        if "error" in products:
+            _raise_item_error(result, products)
+        suggestions = parse_autocomplete(products, analyzed.phrase_exact, size)
+        queries = []
+        if popular and "error" not in popular[0]:  # no popular queries yet is no failure
+            queries = parse_popular_queries(
+                popular[0], analyzed.phrase_exact, suggestions, min(size, MAX_QUERY_SUGGESTIONS)
+            )
+        return {"query": q, "suggestions": suggestions, "queries": queries}
 
-    params = {"q": q.strip().lower(), "c": category, "n": size}
-    body, hit = cached(
+    # Popular queries change apart from the product index: their version keys the cache too.
+    params = {
+        "q": q.strip().lower(),
+        "c": category,
+        "n": size,
+        "pq": popular_version(redis, settings.index_prefix) if category is None else 0,
+    }
+    return cached(
         redis,
         settings.index_prefix,
         "autocomplete",
@@ -64,8 +142,6 @@ def autocomplete(
         settings.autocomplete_cache_ttl_seconds,
         compute,
     )
-    response.headers["X-Cache"] = "hit" if hit else "miss"
-    return body
 
 
 @router.get("/facets/{name}", summary="Search inside a facet's values, counted under the filters")
@@ -76,6 +152,7 @@ def facet_values(
     es: ElasticsearchDep,
     redis: RedisDep,
     filters: FiltersDep,
+    synonyms: SynonymsDep,
     name: Annotated[str, Path(max_length=80, examples=["brand"])],
     q: Annotated[
         str, Query(max_length=100, description="A word of the value starts with this.")
@@ -92,12 +169,22 @@ def facet_values(
             f"facet {name!r} has no searchable values; use brand, category or attributes.<name>",
         )
 
+    version, rules = synonyms.current() if query else (0, None)
+    expander = rules.for_category(filters.category) if rules else None
+
     def compute() -> dict[str, Any]:
-        body = facet_values_body(name, q.strip(), analyzed(query), filters, size)
+        body = facet_values_body(name, q.strip(), analyzed(query, expander), filters, size)
         result = es.search(index=alias_name(settings.index_prefix), body=body).body
         return {"facet": name, "q": q, "values": parse_facet_values(result)}
 
-    params = {"f": name, "v": q.strip().lower(), "q": query, "filters": repr(filters), "n": size}
+    params = {
+        "f": name,
+        "v": q.strip().lower(),
+        "q": query,
+        "filters": repr(filters),
+        "n": size,
+        "syn": version,
+    }
     body, hit = cached(
         redis, settings.index_prefix, "facets", params, settings.cache_ttl_seconds, compute
     )

@@ -1,0 +1,176 @@
+"""The API's analytics buffer: requests append in memory, a thread writes batches to PostgreSQL.
+
+A search must not wait for its own event to be written, nor fail because it could not be: recording
+is a list append under a lock, and the writes happen in one background thread, every
+`ANALYTICS_FLUSH_SECONDS` or as soon as `ANALYTICS_BATCH_SIZE` events wait, one transaction and one
+multi-row INSERT per batch. When PostgreSQL is down the events wait in memory, at most
+`ANALYTICS_MAX_PENDING` of them; past that, new events are dropped and counted
+(`catalog_analytics_events_total{outcome="dropped"}`), so an outage costs analytics, never searches
+or memory. Stopping the buffer (the app's shutdown) writes what is left.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import TypeVar
+
+from prometheus_client import Counter, Gauge
+from sqlalchemy import Engine, insert, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+
+from catalog.analytics.events import ClickRecord, SearchRecord
+from schemas.analytics import ClickEvent, SearchEvent
+
+log = logging.getLogger(__name__)
+Record = TypeVar("Record", SearchRecord, ClickRecord)
+
+EVENTS = Counter(
+    "catalog_analytics_events_total",
+    "Analytics events by type and outcome (written, dropped, failed).",
+    ["type", "outcome"],
+)
+FLUSH_FAILURES = Counter(
+    "catalog_analytics_flush_failures_total", "Analytics batches PostgreSQL did not take."
+)
+PENDING = Gauge("catalog_analytics_pending_events", "Analytics events waiting to be written.")
+
+
+def write_events(
+    engine: Engine, searches: Sequence[SearchRecord], clicks: Sequence[ClickRecord]
+) -> None:
+    """Write one batch in one transaction (a retried batch does not duplicate its searches).
+
+    A click bumps its search's `revision`, so shipping sends the search's document again with the
+    click counted. A click whose search is not in PostgreSQL yet bumps nothing: that search is still
+    unshipped, and it joins its clicks when it is shipped.
+    """
+    with engine.begin() as conn:
+        if searches:
+            conn.execute(
+                pg_insert(SearchEvent).on_conflict_do_nothing(index_elements=["search_id"]),
+                [record.row() for record in searches],
+            )
+        if clicks:
+            conn.execute(insert(ClickEvent), [record.row() for record in clicks])
+            conn.execute(
+                text(
+                    "UPDATE search_events SET revision = revision + 1 WHERE search_id = ANY(:ids)"
+                ),
+                {"ids": sorted({click.search_id for click in clicks})},
+            )
+
+
+class EventBuffer:
+    """Thread-safe in-memory buffer with a flushing thread; `flush()` also works without it."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        flush_seconds: float = 1.0,
+        batch_size: int = 500,
+        max_pending: int = 50_000,
+    ) -> None:
+        self.engine = engine
+        self.flush_seconds = flush_seconds
+        self.batch_size = batch_size
+        self.max_pending = max_pending
+        self._lock = threading.Lock()
+        self._flushing = threading.Lock()
+        self._searches: list[SearchRecord] = []
+        self._clicks: list[ClickRecord] = []
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="analytics-buffer", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the thread and write what is pending (a last attempt; failures are counted)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        self.flush()
+
+    def record_search(self, record: SearchRecord) -> None:
+        self._add(record, self._searches, "search")
+
+    def record_click(self, record: ClickRecord) -> None:
+        self._add(record, self._clicks, "click")
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._searches) + len(self._clicks)
+
+    def _add(self, record: Record, into: list[Record], kind: str) -> None:
+        with self._lock:
+            waiting = len(self._searches) + len(self._clicks)
+            if waiting >= self.max_pending:
+                EVENTS.labels(kind, "dropped").inc()
+                return
+            into.append(record)
+        if waiting + 1 >= self.batch_size:
+            self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.flush_seconds)
+            self._wake.clear()
+            try:
+                self.flush()
+            except Exception:  # the thread must outlive any bug in one batch
+                log.exception("analytics flush failed")
+
+    def flush(self) -> int:
+        """Write everything pending now; return how many events were written."""
+        with self._flushing:
+            with self._lock:
+                searches, self._searches = self._searches, []
+                clicks, self._clicks = self._clicks, []
+            if not searches and not clicks:
+                PENDING.set(0)
+                return 0
+            try:
+                write_events(self.engine, searches, clicks)
+            except SQLAlchemyError as exc:
+                FLUSH_FAILURES.inc()
+                refused = (
+                    isinstance(exc, DBAPIError)
+                    and not isinstance(exc, OperationalError)
+                    and not exc.connection_invalidated
+                )
+                if not refused:  # PostgreSQL unreachable: keep the batch for the next flush
+                    log.warning("analytics events kept for a retry: %s", str(exc).splitlines()[0])
+                    self._put_back(searches, clicks)
+                else:  # the batch itself is bad: retrying it would block every later event
+                    log.error("analytics batch refused, dropped: %s", str(exc).splitlines()[0])
+                    EVENTS.labels("search", "failed").inc(len(searches))
+                    EVENTS.labels("click", "failed").inc(len(clicks))
+                PENDING.set(self.pending())
+                return 0
+            EVENTS.labels("search", "written").inc(len(searches))
+            EVENTS.labels("click", "written").inc(len(clicks))
+            PENDING.set(self.pending())
+            return len(searches) + len(clicks)
+
+    def _put_back(self, searches: list[SearchRecord], clicks: list[ClickRecord]) -> None:
+        """Return a failed batch ahead of newer events, dropping the newest beyond the bound."""
+        with self._lock:
+            self._searches[:0] = searches
+            self._clicks[:0] = clicks
+            excess = len(self._searches) + len(self._clicks) - self.max_pending
+            if excess > 0:
+                dropped_clicks = min(excess, len(self._clicks))
+                del self._clicks[len(self._clicks) - dropped_clicks :]
+                dropped_searches = excess - dropped_clicks
+                del self._searches[len(self._searches) - dropped_searches :]
+                EVENTS.labels("click", "dropped").inc(dropped_clicks)
+                EVENTS.labels("search", "dropped").inc(dropped_searches)

@@ -1,0 +1,137 @@
+"""Search analytics in PostgreSQL, the record: raw search and click events, and their daily rollups.
+
+Raw events live `ANALYTICS_RETENTION_DAYS`; the retention job (`catalog.analytics.rollup`) then folds
+them into `search_event_days`, one row per day, kind, query and set of facet filters, whose counts are
+everything the reports need, and deletes them. Elasticsearch's analytics index is a projection of both
+tables (`schemas/analytics_index.py`); `revision > shipped_revision` marks a row whose document is
+not current there yet, and `search_event_deletions` lists documents to remove from it.
+
+Clicks carry no foreign key to their search: a click may reach PostgreSQL before its search does
+(several API processes each buffer their own events), and it joins its search when shipped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    REAL,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Double,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from schemas.catalog import Base
+
+#: What an event records: a `search` (GET /search) or an `autocomplete` (GET /autocomplete) request.
+KINDS = ("search", "autocomplete")
+#: The anonymous session id a client may send; long enough for a UUID, short enough to bound rows.
+SESSION_ID_MAX = 64
+#: Printable ASCII without spaces (UUIDs, base64, ...).
+SESSION_ID_PATTERN = r"^[!-~]{1,64}$"
+PRODUCT_ID_MAX = 128
+_KIND_CHECK = "kind IN ('search', 'autocomplete')"
+
+
+class SearchEvent(Base):
+    """One search or autocomplete request: what was asked and how it went, never who asked."""
+
+    __tablename__ = "search_events"
+    __table_args__ = (
+        CheckConstraint(_KIND_CHECK, name="search_events_kind_check"),
+        Index("search_events_at_idx", "at"),
+        Index(
+            "search_events_unshipped_idx",
+            "id",
+            postgresql_where=text("revision > shipped_revision"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    search_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    kind: Mapped[str] = mapped_column(String(16))
+    session_id: Mapped[str | None] = mapped_column(String(SESSION_ID_MAX))
+    query: Mapped[str | None] = mapped_column(Text)
+    filters: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    #: The filters as sorted `name:value` strings (`brand:Acme`, `price:10-50`): facet usage.
+    facets: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    result_count: Mapped[int] = mapped_column(Integer)
+    latency_ms: Mapped[float] = mapped_column(REAL)
+    cache_hit: Mapped[bool] = mapped_column(Boolean)
+    #: Moves when a click arrives, so the search's document (which carries its clicks) is re-shipped.
+    revision: Mapped[int] = mapped_column(Integer, server_default="1")
+    shipped_revision: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class ClickEvent(Base):
+    """A shopper opened a result of a search, at a 1-based position in its results."""
+
+    __tablename__ = "click_events"
+    __table_args__ = (
+        CheckConstraint("position >= 1", name="click_events_position_check"),
+        Index("click_events_search_id_idx", "search_id"),
+        Index("click_events_at_idx", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    search_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    product_id: Mapped[str] = mapped_column(String(PRODUCT_ID_MAX))
+    position: Mapped[int] = mapped_column(Integer)
+    session_id: Mapped[str | None] = mapped_column(String(SESSION_ID_MAX))
+
+
+class SearchEventDay(Base):
+    """Rolled-up events: the sums every report needs, for one day, kind, query and facet set."""
+
+    __tablename__ = "search_event_days"
+    __table_args__ = (
+        CheckConstraint(_KIND_CHECK, name="search_event_days_kind_check"),
+        UniqueConstraint("day", "kind", "query", "facets", name="search_event_days_key"),
+        Index(
+            "search_event_days_unshipped_idx",
+            "id",
+            postgresql_where=text("revision > shipped_revision"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    #: '' for requests without a query (a key column cannot be NULL).
+    query: Mapped[str] = mapped_column(Text)
+    facets: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    searches: Mapped[int] = mapped_column(BigInteger)
+    zero_results: Mapped[int] = mapped_column(BigInteger)
+    clicked_searches: Mapped[int] = mapped_column(BigInteger)
+    clicks: Mapped[int] = mapped_column(BigInteger)
+    click_position_sum: Mapped[int] = mapped_column(BigInteger)
+    latency_ms_sum: Mapped[float] = mapped_column(Double)
+    cache_hits: Mapped[int] = mapped_column(BigInteger)
+    revision: Mapped[int] = mapped_column(Integer, server_default="1")
+    shipped_revision: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class SearchEventDeletion(Base):
+    """An analytics document to delete from Elasticsearch (its raw event was rolled up)."""
+
+    __tablename__ = "search_event_deletions"
+
+    doc_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

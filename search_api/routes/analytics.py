@@ -1,0 +1,187 @@
+"""`/admin/analytics/*`: the merchandisers' reports (a merchandiser or admin key).
+
+Every report covers `[from, to)`: ISO dates or datetimes (a date alone means its whole day for `to`,
+its start for `from`; no time zone means UTC), by default the last 7 days. Reports read the
+analytics index, which the worker ships every `ANALYTICS_SHIP_SECONDS`: the latest minute may be
+missing. Figures and their definitions: `catalog.analytics.reports`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+
+from catalog.analytics import reports
+from catalog.analytics.reports import Scope
+from search_api.auth import MerchandiserDep
+from search_api.deps import ElasticsearchDep, SettingsDep
+from search_api.params import reject_unknown
+
+router = APIRouter(prefix="/admin/analytics", tags=["analytics"], dependencies=[MerchandiserDep])
+
+DEFAULT_DAYS = 7
+#: Instants a report may name: anything else is a typo, and far years overflow date arithmetic.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+MAX_LIMIT = 1000
+RANGE = {"from", "to", "kind"}
+
+
+class Kind(StrEnum):
+    search = "search"
+    autocomplete = "autocomplete"
+
+
+class Interval(StrEnum):
+    hour = "hour"
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+def invalid(parameter: str, message: str) -> HTTPException:
+    return HTTPException(422, detail=[{"loc": ["query", parameter], "msg": message}])
+
+
+def parse_instant(value: str, parameter: str, *, end: bool) -> datetime:
+    """An ISO date or datetime; a bare date is its day's start (`from`) or the next day's (`to`)."""
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            instant = datetime.combine(day + timedelta(days=1 if end else 0), time(), UTC)
+        else:
+            instant = datetime.fromisoformat(value)
+            instant = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+    except (ValueError, OverflowError) as exc:
+        raise invalid(
+            parameter, f"{parameter} must be an ISO date or datetime, got {value!r}"
+        ) from exc
+    if not EARLIEST <= instant <= LATEST:
+        raise invalid(parameter, f"{parameter} must be between {EARLIEST:%Y} and {LATEST:%Y}")
+    return instant
+
+
+@dataclass(frozen=True)
+class Report:
+    scope: Scope
+
+    def echo(self) -> dict[str, Any]:
+        return {
+            "from": self.scope.start.isoformat(),
+            "to": self.scope.end.isoformat(),
+            "kind": self.scope.kind,
+        }
+
+
+def report_scope(
+    from_: Annotated[
+        str | None,
+        Query(alias="from", max_length=40, description="Start (ISO date or datetime; UTC)."),
+    ] = None,
+    to: Annotated[
+        str | None, Query(max_length=40, description="End, excluded (a date: its whole day).")
+    ] = None,
+    kind: Annotated[Kind, Query(description="Which requests: searches or autocomplete.")] = (
+        Kind.search
+    ),
+) -> Report:
+    end = parse_instant(to, "to", end=True) if to else datetime.now(UTC)
+    start = parse_instant(from_, "from", end=False) if from_ else end - timedelta(days=DEFAULT_DAYS)
+    if start >= end:
+        raise invalid("from", f"from ({start.isoformat()}) must be before to ({end.isoformat()})")
+    return Report(Scope(start=start, end=end, kind=kind.value))
+
+
+ReportDep = Annotated[Report, Depends(report_scope)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="How many rows at most.")]
+
+
+@router.get("/top-queries", summary="The most searched queries")
+def top_queries(
+    request: Request,
+    es: ElasticsearchDep,
+    settings: SettingsDep,
+    report: ReportDep,
+    limit: Limit = 20,
+) -> dict[str, Any]:
+    reject_unknown(request, RANGE | {"limit"})
+    rows = reports.top_queries(es, settings.index_prefix, report.scope, limit)
+    return {**report.echo(), "queries": rows}
+
+
+@router.get("/zero-result-queries", summary="The queries that found nothing most often")
+def zero_result_queries(
+    request: Request,
+    es: ElasticsearchDep,
+    settings: SettingsDep,
+    report: ReportDep,
+    limit: Limit = 20,
+) -> dict[str, Any]:
+    reject_unknown(request, RANGE | {"limit"})
+    rows = reports.zero_result_queries(es, settings.index_prefix, report.scope, limit)
+    return {**report.echo(), "queries": rows}
+
+
+@router.get("/low-ctr-queries", summary="Often searched queries whose results are rarely clicked")
+def low_ctr_queries(
+    request: Request,
+    es: ElasticsearchDep,
+    settings: SettingsDep,
+    report: ReportDep,
+    limit: Limit = 20,
+    min_searches: Annotated[
+        int, Query(ge=1, le=1_000_000, description="Only queries searched at least this often.")
+    ] = 10,
+) -> dict[str, Any]:
+    reject_unknown(request, RANGE | {"limit", "min_searches"})
+    rows = reports.low_ctr_queries(es, settings.index_prefix, report.scope, limit, min_searches)
+    return {**report.echo(), "min_searches": min_searches, "queries": rows}
+
+
+@router.get("/ctr", summary="Click-through rate and mean click position, overall and per query")
+def click_through(
+    request: Request,
+    es: ElasticsearchDep,
+    settings: SettingsDep,
+    report: ReportDep,
+    limit: Limit = 20,
+) -> dict[str, Any]:
+    reject_unknown(request, RANGE | {"limit"})
+    overall, rows = reports.click_through(es, settings.index_prefix, report.scope, limit)
+    return {**report.echo(), "overall": overall, "queries": rows}
+
+
+@router.get("/facet-usage", summary="How often each facet and facet value filtered searches")
+def facet_usage(
+    request: Request,
+    es: ElasticsearchDep,
+    settings: SettingsDep,
+    report: ReportDep,
+    limit: Annotated[int, Query(ge=1, le=100, description="Values listed per facet.")] = 10,
+) -> dict[str, Any]:
+    reject_unknown(request, RANGE | {"limit"})
+    total, facets = reports.facet_usage(es, settings.index_prefix, report.scope, limit)
+    return {**report.echo(), "searches": total, "facets": facets}
+
+
+@router.get("/volume", summary="Searches, zero-result searches and clicks over time")
+def volume(
+    request: Request,
+    es: ElasticsearchDep,
+    settings: SettingsDep,
+    report: ReportDep,
+    interval: Interval = Interval.day,
+) -> dict[str, Any]:
+    reject_unknown(request, RANGE | {"interval"})
+    if reports.bucket_count(report.scope, interval.value) > reports.MAX_BUCKETS:
+        raise invalid(
+            "interval",
+            f"{interval.value} buckets over this range would be more than "
+            f"{reports.MAX_BUCKETS}; choose a longer interval or a shorter range",
+        )
+    buckets = reports.volume(es, settings.index_prefix, report.scope, interval.value)
+    return {**report.echo(), "interval": interval.value, "buckets": buckets}

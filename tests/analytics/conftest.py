@@ -1,0 +1,95 @@
+"""Analytics test helpers: write what the API buffered, ship it, and read the reports as a
+merchandiser would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from catalog.analytics.shipping import Shipped, ship
+from catalog.settings import Settings
+from tests.conftest import Catalog, bearer
+
+TOOLS: list[dict[str, Any]] = [
+    {
+        "id": "d-1",
+        "title": "Cordless Drill",
+        "brand": "Bolt",
+        "category": "Tools > Drills",
+        "price": 99,
+    },
+    {
+        "id": "d-2",
+        "title": "Hammer Drill Pro",
+        "brand": "Acme",
+        "category": "Tools > Drills",
+        "price": 99,
+    },
+    {
+        "id": "h-1",
+        "title": "Claw Hammer",
+        "brand": "Acme",
+        "category": "Tools > Hammers",
+        "price": 25,
+    },
+    {
+        "id": "h-2",
+        "title": "Sledge Hammer",
+        "brand": "Stone",
+        "category": "Tools > Hammers",
+        "price": 25,
+    },
+]
+
+
+@pytest.fixture
+def tools(catalog: Catalog) -> Catalog:
+    catalog.put(*TOOLS)
+    catalog.reindex()
+    return catalog
+
+
+@pytest.fixture
+def merchandiser(catalog: Catalog) -> dict[str, str]:
+    return bearer(catalog.engine, "merchandiser")
+
+
+class Analytics:
+    """The analytics path of a test: the API's buffer, the shipping job, the report routes."""
+
+    def __init__(self, api: TestClient, catalog: Catalog, headers: dict[str, str]) -> None:
+        self.api, self.catalog, self.headers = api, catalog, headers
+
+    def search(self, q: str, **params: Any) -> str:
+        response = self.api.get("/search", params={"q": q, **params})
+        assert response.status_code == 200, response.text
+        search_id: str = response.json()["search_id"]
+        return search_id
+
+    def click(self, search_id: str, product_id: str, position: int) -> None:
+        response = self.api.post(
+            "/events/click",
+            json={"search_id": search_id, "product_id": product_id, "position": position},
+        )
+        assert response.status_code == 202, response.text
+
+    def ship(self) -> Shipped:
+        """What the API buffered, written to PostgreSQL; then the worker's shipping job."""
+        self.api.app.state.analytics.flush()  # type: ignore[attr-defined]
+        catalog = self.catalog
+        return ship(catalog.engine, catalog.es, catalog.prefix, redis=catalog.redis)
+
+    def report(self, name: str, **params: Any) -> dict[str, Any]:
+        response = self.api.get(f"/admin/analytics/{name}", params=params, headers=self.headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+@pytest.fixture
+def analytics(
+    api: TestClient, catalog: Catalog, merchandiser: dict[str, str], settings: Settings
+) -> Analytics:
+    return Analytics(api, catalog, merchandiser)

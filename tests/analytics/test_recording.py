@@ -1,0 +1,147 @@
+"""Recording: the click route's validation, and a buffer that never costs a search its answer."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from catalog.analytics.buffer import EventBuffer, write_events
+from catalog.analytics.events import SearchRecord, new_search_id
+from catalog.services.process import choose_port
+from tests.analytics.conftest import Analytics
+from tests.conftest import Catalog
+
+
+def _click(analytics: Analytics, **body: Any) -> Any:
+    return analytics.api.post("/events/click", json=body)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"product_id": "d-1", "position": 1}, "search_id"),
+        ({"search_id": "not-a-uuid", "product_id": "d-1", "position": 1}, "search_id"),
+        ({"search_id": str(uuid.uuid4()), "position": 1}, "product_id"),
+        ({"search_id": str(uuid.uuid4()), "product_id": "d-1", "position": 0}, "position"),
+        ({"search_id": str(uuid.uuid4()), "product_id": "d-1", "position": "first"}, "position"),
+        (
+            {
+                "search_id": str(uuid.uuid4()),
+                "product_id": "d-1",
+                "position": 1,
+                "session_id": "x" * 65,
+            },
+            "session_id",
+        ),
+        (
+            {"search_id": str(uuid.uuid4()), "product_id": "d-1", "position": 1, "ip": "1.2.3.4"},
+            "ip",
+        ),
+    ],
+)
+def test_a_bad_click_is_a_422_naming_the_field(
+    catalog: Catalog, analytics: Analytics, body: dict[str, Any], field: str
+) -> None:
+    response = _click(analytics, **body)
+    assert response.status_code == 422
+    assert field in str(response.json()["detail"])
+
+
+def test_a_click_must_name_a_search_that_was_answered(tools: Catalog, analytics: Analytics) -> None:
+    random = _click(analytics, search_id=str(uuid.uuid4()), product_id="d-1", position=1)
+    assert random.status_code == 404
+    assert "search_id" in str(random.json()["detail"])
+    an_hour_ago = new_search_id(time.time() - 3600)  # an id of ours, but no search has it
+    stale = _click(analytics, search_id=str(an_hour_ago), product_id="d-1", position=1)
+    assert stale.status_code == 404
+
+    search_id = analytics.search("drill")
+    # Accepted at once, while the search may still wait in a buffer (this one or another's)...
+    assert _click(analytics, search_id=search_id, product_id="d-1", position=2).status_code == 202
+    # ...and, for a search written to PostgreSQL, long after too.
+    old = SearchRecord(
+        kind="search",
+        query="drill",
+        result_count=2,
+        latency_ms=3,
+        cache_hit=False,
+        search_id=an_hour_ago,
+    )
+    write_events(tools.engine, [old], [])
+    later = _click(analytics, search_id=str(an_hour_ago), product_id="d-2", position=1)
+    assert later.status_code == 202
+    analytics.ship()
+    with tools.engine.connect() as conn:
+        clicks = conn.execute(
+            text("SELECT search_id, product_id, position FROM click_events ORDER BY id")
+        ).all()
+    assert [(str(c.search_id), c.product_id, c.position) for c in clicks] == [
+        (search_id, "d-1", 2),
+        (str(an_hour_ago), "d-2", 1),
+    ]
+
+
+def test_a_bad_session_header_names_it(tools: Catalog, analytics: Analytics) -> None:
+    response = analytics.api.get("/search", params={"q": "drill"}, headers={"X-Session-Id": "a b"})
+    assert response.status_code == 422
+    assert "x-session-id" in str(response.json()["detail"]).lower()
+    assert analytics.api.get("/search", headers={"X-Session-Id": "x" * 65}).status_code == 422
+    fine = analytics.api.get("/search", headers={"X-Session-Id": "dGhlIHNlc3Npb24=/+"})
+    assert fine.status_code == 200
+
+
+def test_autocomplete_without_a_product_index_answers_as_before(
+    catalog: Catalog, analytics: Analytics
+) -> None:
+    response = analytics.api.get("/autocomplete", params={"q": "dri"})
+    assert response.status_code == 503
+    assert response.json()["error"] == "index_not_found"
+
+
+def test_searches_answer_while_postgresql_is_unreachable_and_events_wait(
+    tools: Catalog, analytics: Analytics
+) -> None:
+    dead = create_engine(f"postgresql+psycopg://nobody:none@127.0.0.1:{choose_port(15499)}/none")
+    app_state = analytics.api.app.state  # type: ignore[attr-defined]
+    live: EventBuffer = app_state.analytics
+    live.flush()
+    app_state.analytics = EventBuffer(dead, flush_seconds=3600, max_pending=3)
+    try:
+        ids = [analytics.search("drill") for _ in range(4)]
+        assert all(ids)  # every search answered, with its id, though nothing can be written
+        assert app_state.analytics.flush() == 0
+        assert app_state.analytics.pending() == 3  # kept for a retry, within the bound
+        app_state.analytics.engine = tools.engine  # PostgreSQL is back
+        assert app_state.analytics.flush() == 3
+    finally:
+        app_state.analytics = live
+        dead.dispose()
+    with tools.engine.connect() as conn:
+        written = conn.execute(text("SELECT search_id FROM search_events ORDER BY id")).scalars()
+        assert [str(i) for i in written] == ids[:3]
+
+
+def test_the_buffer_writes_a_full_batch_without_waiting_for_its_interval(
+    catalog: Catalog, analytics: Analytics
+) -> None:
+    buffer = EventBuffer(catalog.engine, flush_seconds=3600, batch_size=5)
+    buffer.start()
+    try:
+        for _ in range(5):
+            buffer.record_search(
+                SearchRecord(
+                    kind="search", query="q", result_count=1, latency_ms=1, cache_hit=False
+                )
+            )
+        deadline = time.monotonic() + 10
+        while buffer.pending() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert buffer.pending() == 0
+    finally:
+        buffer.stop()
+    with catalog.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM search_events")).scalar() == 5
