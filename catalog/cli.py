@@ -42,13 +42,15 @@ err = Console(stderr=True)
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one clear line to stderr and return the exit to raise."""
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
 @services_app.command("up")
 def services_up(
-    nodes: int = typer.Option(1, min=1, max=5, help="Elasticsearch nodes to run."),
+    nodes: int | None = typer.Option(
+        None, min=1, max=5, help="Elasticsearch nodes to run (default: as recorded, 1 at first)."
+    ),
 ) -> None:
     """Start the local servers that no URL setting replaces (idempotent)."""
     local = LocalServices(get_settings())
@@ -216,4 +218,4 @@ def export(
 
 
 # The indexing commands register themselves on `app`; imported last because they import from here.
-from catalog import cli_bench, cli_indexing, cli_keys  # noqa: E402, F401
+from catalog import cli_analytics, cli_bench, cli_indexing, cli_keys, cli_recovery, cli_synonyms  # noqa: E402, F401

@@ -49,16 +49,29 @@ def create_key(conn: Connection, *, role: str, name: str) -> tuple[int, str]:
     return int(key_id), key
 
 
-def role_of(conn: Connection, key: str) -> str | None:
-    """The role of a live key (and note its use), or None for an unknown or revoked key."""
-    role = conn.execute(
+@dataclass(frozen=True)
+class Principal:
+    """Who presented a live key: its role decides, its name goes into change histories."""
+
+    key_id: int
+    name: str
+    role: str
+
+    @property
+    def actor(self) -> str:
+        return f"key {self.key_id} ({self.name})"
+
+
+def principal_of(conn: Connection, key: str) -> Principal | None:
+    """The live key's holder (and note its use), or None for an unknown or revoked key."""
+    row = conn.execute(
         text(
             "UPDATE api_keys SET last_used_at = now() WHERE key_hash = :h AND revoked_at IS NULL "
-            "RETURNING role"
+            "RETURNING id, name, role"
         ),
         {"h": digest(key)},
-    ).scalar()
-    return None if role is None else str(role)
+    ).one_or_none()
+    return None if row is None else Principal(int(row.id), str(row.name), str(row.role))
 
 
 def revoke(conn: Connection, key_id: int) -> bool:

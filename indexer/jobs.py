@@ -93,3 +93,34 @@ def reconcile() -> dict[str, int]:
     if report.differences:
         log.warning("reconciliation repaired %d differences", repaired)
     return outcome
+
+
+REINDEX_TIMEOUT = 4 * 3600
+REINDEX_RESULT_TTL = 7 * 24 * 3600
+
+
+def enqueue_reindex(queue: Queue) -> str:
+    """Queue the reindex behind `POST /admin/reindex` (a second one at once fails on its lock)."""
+    job = queue.enqueue(
+        reindex_job,
+        job_id=f"{get_settings().index_prefix}-reindex-{int(time.time())}",
+        job_timeout=REINDEX_TIMEOUT,
+        result_ttl=REINDEX_RESULT_TTL,
+        failure_ttl=REINDEX_RESULT_TTL,
+    )
+    return str(job.id)
+
+
+def reindex_job() -> dict[str, object]:
+    """The job: the same zero-downtime reindex as `catalog reindex`, run by a worker."""
+    from indexer.reindex import reindex
+
+    prefix = get_settings().index_prefix
+    result = reindex(shared_engine(), elasticsearch_client(request_timeout=120), prefix)
+    metrics.bump_generation(redis_client(), prefix)
+    return {
+        "index": result.index,
+        "documents": result.documents,
+        "seconds": round(result.seconds, 1),
+        "swapped": result.swapped,
+    }

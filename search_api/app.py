@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -17,12 +17,25 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from catalog.analytics.buffer import EventBuffer
 from catalog.clients import database_engine, elasticsearch_client, redis_client
 from catalog.settings import Settings, get_settings
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep
 from search_api.health import check_health
-from search_api.routes import products, search, suggest
+from search_api.routes import (
+    admin,
+    analytics,
+    events,
+    products,
+    search,
+    suggest,
+    synonym_review,
+    synonyms,
+)
+from search_api.synonyms import LiveSynonyms
 
 log = logging.getLogger("catalog.api")
 
@@ -64,6 +77,49 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry).decode()
 
 
+class ObserveRequests:
+    """A request id, the latency histogram and one log line per request.
+
+    Plain ASGI rather than `@app.middleware("http")`, whose wrapper re-streams every response
+    through a task and a queue: a cost paid on each request, larger than a cached answer's.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get("x-request-id")
+        request_id = given[:64] if given else uuid.uuid4().hex
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).append("X-Request-Id", request_id)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            name = getattr(scope.get("route"), "path", "unmatched")
+            REQUEST_LATENCY.labels(name, scope["method"], str(status)).observe(elapsed)
+            log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "route": name,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
+            )
+
+
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
@@ -83,7 +139,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.es = elasticsearch_client(settings)
         app.state.redis = redis_client(settings)
         app.state.engine = database_engine(settings)
+        app.state.synonyms = LiveSynonyms(app.state.engine, app.state.redis, settings.index_prefix)
+        app.state.synonyms.start()
+        app.state.analytics = EventBuffer(
+            app.state.engine,
+            flush_seconds=settings.analytics_flush_seconds,
+            batch_size=settings.analytics_batch_size,
+            max_pending=settings.analytics_max_pending,
+        )
+        app.state.analytics.start()
         yield
+        app.state.analytics.stop()
+        app.state.synonyms.stop()
         app.state.es.close()
         app.state.redis.close()
         app.state.engine.dispose()
@@ -99,29 +166,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(suggest.router)
     app.include_router(products.router)
     app.include_router(products.admin)
+    app.include_router(synonyms.router)
+    app.include_router(synonym_review.router)
+    app.include_router(admin.router)
+    app.include_router(events.router)
+    app.include_router(analytics.router)
 
-    @app.middleware("http")
-    async def observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        started = time.perf_counter()
-        response = await call_next(request)
-        elapsed = time.perf_counter() - started
-        route = request.scope.get("route")
-        name = getattr(route, "path", "unmatched")
-        REQUEST_LATENCY.labels(name, request.method, str(response.status_code)).observe(elapsed)
-        response.headers["X-Request-Id"] = request_id
-        log.info(
-            "request",
-            extra={
-                "request_id": request_id,
-                "route": name,
-                "status": response.status_code,
-                "duration_ms": round(elapsed * 1000, 2),
-            },
-        )
-        return response
+    app.add_middleware(ObserveRequests)
 
     @app.exception_handler(ESConnectionError)
     @app.exception_handler(ConnectionTimeout)

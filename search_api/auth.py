@@ -12,15 +12,15 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 
-from catalog.keys import GRANTS, role_of
+from catalog.keys import GRANTS, Principal, principal_of
 from search_api.deps import EngineDep, RedisDep, SettingsDep
 from search_api.limits import client_of, count, peek, too_many
 
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
-def require(grant: str) -> Callable[..., str]:
-    """A dependency that admits keys whose role carries `grant`, and returns that role."""
+def require(grant: str) -> Callable[..., Principal]:
+    """A dependency that admits keys whose role carries `grant`, and returns who holds the key."""
 
     def dependency(
         request: Request,
@@ -28,7 +28,7 @@ def require(grant: str) -> Callable[..., str]:
         redis: RedisDep,
         settings: SettingsDep,
         authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-    ) -> str:
+    ) -> Principal:
         failures_key = f"{settings.index_prefix}:auth-failures:{client_of(request)}"
         failures, left = peek(redis, failures_key)
         if failures >= settings.auth_failures_per_minute:
@@ -41,13 +41,15 @@ def require(grant: str) -> Callable[..., str]:
                 headers=UNAUTHORIZED,
             )
         with engine.begin() as conn:
-            role = role_of(conn, key.strip())
-        if role is None:
+            principal = principal_of(conn, key.strip())
+        if principal is None:
             count(redis, failures_key)
             raise HTTPException(401, detail="unknown or revoked API key", headers=UNAUTHORIZED)
-        if grant not in GRANTS[role]:
-            raise HTTPException(403, detail=f"the {role} role may not do this; {grant} may")
-        return role
+        if grant not in GRANTS[principal.role]:
+            raise HTTPException(
+                403, detail=f"the {principal.role} role may not do this; {grant} may"
+            )
+        return principal
 
     return dependency
 
@@ -63,4 +65,7 @@ def rate_limited(request: Request, redis: RedisDep, settings: SettingsDep) -> No
 
 AdminDep = Depends(require("admin"))
 MerchandiserDep = Depends(require("merchandiser"))
+#: The holder of a merchandiser key, as a route parameter (for who-did-what records).
+Merchandiser = Annotated[Principal, MerchandiserDep]
+Admin = Annotated[Principal, AdminDep]
 PublicDep = Depends(rate_limited)

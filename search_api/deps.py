@@ -1,4 +1,8 @@
-"""FastAPI dependencies as `Annotated` aliases: the request's clients, taken from the app state."""
+"""FastAPI dependencies as `Annotated` aliases: the request's clients, taken from the app state.
+
+They are `async def` because they only read an attribute: FastAPI runs a plain `def` dependency
+in the thread pool, a hand-off that costs more than the work, on every request.
+"""
 
 from __future__ import annotations
 
@@ -10,29 +14,36 @@ from redis import Redis
 from sqlalchemy import Engine
 
 from catalog.settings import Settings
+from search_api.synonyms import LiveSynonyms
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _es(request: Request) -> Elasticsearch:
+async def _es(request: Request) -> Elasticsearch:
     es: Elasticsearch = request.app.state.es
     return es
 
 
-def _redis(request: Request) -> Redis:
+async def _redis(request: Request) -> Redis:
     redis: Redis = request.app.state.redis
     return redis
 
 
-def _engine(request: Request) -> Engine:
+async def _engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
+
+
+async def _synonyms(request: Request) -> LiveSynonyms:
+    synonyms: LiveSynonyms = request.app.state.synonyms
+    return synonyms
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ElasticsearchDep = Annotated[Elasticsearch, Depends(_es)]
 RedisDep = Annotated[Redis, Depends(_redis)]
 EngineDep = Annotated[Engine, Depends(_engine)]
+SynonymsDep = Annotated[LiveSynonyms, Depends(_synonyms)]

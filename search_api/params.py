@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
 
-from analyzers import AnalyzedQuery, analyze_query
+from analyzers import AnalyzedQuery, SynonymExpander, analyze_query
 from search_api.query import Filters
 
 MAX_QUERY_LENGTH = 256
@@ -49,7 +49,7 @@ def _attributes(values: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((k, tuple(v)) for k, v in sorted(grouped.items()))
 
 
-def search_filters(
+async def search_filters(
     brand: Annotated[list[str], Query(max_length=20, description="Brands (any of them).")] = [],  # noqa: B006
     category: Annotated[
         str | None, Query(max_length=500, pattern=PRINTABLE, examples=["Electronics > TVs"])
@@ -76,9 +76,9 @@ def search_filters(
 FiltersDep = Annotated[Filters, Depends(search_filters)]
 
 
-def analyzed(text: str | None) -> AnalyzedQuery | None:
+def analyzed(text: str | None, expander: SynonymExpander | None = None) -> AnalyzedQuery | None:
     """The analyzed query, or None when nothing searchable was typed (empty, only stopwords)."""
-    result = analyze_query(text) if text and text.strip() else None
+    result = analyze_query(text, expander) if text and text.strip() else None
     return result if result is not None and result.phrase else None
 
 

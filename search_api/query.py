@@ -196,11 +196,11 @@ def _positions(
     """One clause per counted query word: the word itself, or a synonym alternative spanning it."""
     positions: list[dict[str, Any]] = []
     for index in required:
-        options = [own[index]]
-        for expansion in query.expansions:
-            if expansion.start <= index < expansion.end and expansion.phrase:
-                words = [_word_clause(word, None) for word in expansion.phrase]
-                options.append(words[0] if len(words) == 1 else {"bool": {"must": words}})
+        spanning = [e for e in query.expansions if e.start <= index < e.end and e.phrase]
+        options = [] if any(not e.keep_original for e in spanning) else [own[index]]
+        for expansion in spanning:
+            words = [_word_clause(word, None) for word in expansion.phrase]
+            options.append(words[0] if len(words) == 1 else {"bool": {"must": words}})
         positions.append(options[0] if len(options) == 1 else {"dis_max": {"queries": options}})
     return positions
 
@@ -235,7 +235,10 @@ def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
         )
     ]
     required = _required(query)
-    alternatives = [_words_query([own[i] for i in required], relaxed)]
+    # A one-way rule (`laptop => notebook computer`) replaces the words it matched: the original
+    # wording is no longer one of the ways to match.
+    replaced = any(not e.keep_original and e.phrase for e in query.expansions)
+    alternatives = [] if replaced else [_words_query([own[i] for i in required], relaxed)]
     for expansion in query.expansions:
         words = query.phrase[: expansion.start] + expansion.phrase + query.phrase[expansion.end :]
         alternatives.append(_words_query([_word_clause(word, None) for word in words], relaxed))

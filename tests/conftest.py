@@ -105,7 +105,9 @@ def clean(request: pytest.FixtureRequest) -> Iterator[None]:
     with engine.begin() as conn:
         conn.execute(
             text(
-                "TRUNCATE products, brands, categories, outbox, search_indices, api_keys "
+                "TRUNCATE products, brands, categories, outbox, search_indices, api_keys, "
+                "synonym_rules, synonym_changes, search_events, click_events, "
+                "search_event_days, search_event_deletions "
                 "RESTART IDENTITY CASCADE"
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ from indexer.apply import wait_applied
 from indexer.indices import alias_name
 from search_api.auth import PublicDep
 from search_api.cache import cached
-from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep
+from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep, SynonymsDep
 from search_api.params import (
     FILTER_PARAMETERS,
     MAX_QUERY_LENGTH,
@@ -22,6 +23,7 @@ from search_api.params import (
     reject_unknown,
 )
 from search_api.query import FACETS, TOTAL_BOUND, SearchRequest
+from search_api.routes.events import SessionId, record_search
 from search_api.search import decode_cursor, run_search
 
 router = APIRouter(tags=["search"], dependencies=[PublicDep])
@@ -61,6 +63,7 @@ def search(
     redis: RedisDep,
     engine: EngineDep,
     filters: FiltersDep,
+    synonyms: SynonymsDep,
     q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH, examples=["55in tv"])] = None,
     sort: Sort = Sort.relevance,
     page: Annotated[int, Query(ge=1)] = 1,
@@ -70,7 +73,9 @@ def search(
     after: Annotated[
         int | None, Query(ge=0, description="Wait until change `after` is searchable.")
     ] = None,
+    session_id: SessionId = None,
 ) -> dict[str, Any]:
+    started = time.perf_counter()
     reject_unknown(request, KNOWN)
     if page * per_page > TOTAL_BOUND:
         raise bad("page", f"page * per_page may not exceed {TOTAL_BOUND}; use cursor to go deeper")
@@ -83,7 +88,9 @@ def search(
     applied = True
     if after is not None:
         applied = wait_applied(engine, after, AFTER_TIMEOUT)
-    query = analyzed(q)
+    # Synonyms only matter to a text query; their version keys the cache like the index's.
+    version, rules = synonyms.current() if q else (0, None)
+    query = analyzed(q, rules.for_category(filters.category) if rules else None)
     search_request = SearchRequest(
         query=query,
         filters=filters,
@@ -101,6 +108,7 @@ def search(
         "n": per_page,
         "c": cursor,
         "facets": search_request.facets,
+        "syn": version,
     }
     index = alias_name(settings.index_prefix)
     body, hit = cached(
@@ -116,4 +124,14 @@ def search(
     body["page"] = {"page": page, "per_page": per_page}
     if after is not None:
         body["after"] = {"seq": after, "applied": applied}
+    body["search_id"] = record_search(
+        request,
+        kind="search",
+        text=q,
+        applied=body["applied"],
+        result_count=body["total"]["value"],
+        cache_hit=hit,
+        started=started,
+        session_id=session_id,
+    )
     return body

@@ -19,9 +19,16 @@ PUBLIC = {
     "/products/{product_id}/similar",
     "/health",
     "/metrics",
+    "/events/click",
 }
 #: The grant each protected route prefix requires.
-REQUIRED = {"/admin/products": "admin"}
+REQUIRED = {
+    "/admin/products": "admin",
+    "/admin/keys": "admin",
+    "/admin/reindex": "admin",
+    "/admin/synonyms": "merchandiser",
+    "/admin/analytics": "merchandiser",
+}
 
 
 def _routes() -> list[tuple[str, str]]:
@@ -31,7 +38,10 @@ def _routes() -> list[tuple[str, str]]:
 
 
 def _url(path: str) -> str:
-    return path.replace("{product_id}", "p-1").replace("{name}", "brand")
+    values = {"product_id": "p-1", "name": "brand", "rule_id": "1", "key_id": "1", "job_id": "j-1"}
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", value)
+    return path
 
 
 def test_every_route_is_public_or_protected_on_purpose() -> None:

@@ -48,10 +48,10 @@ def test_cli_exits_with_one_clear_line_when_elasticsearch_is_unreachable() -> No
     assert "Elasticsearch unreachable" in result.stderr
 
 
-def test_services_status_lists_the_three_servers() -> None:
+def test_services_status_lists_the_three_servers(settings: Settings) -> None:
     result = subprocess.run(
         [str(PROJECT_ROOT / ".venv" / "bin" / "catalog"), "services", "status"],
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "LOCAL_DIR": str(settings.local_dir)},
         capture_output=True,
         text=True,
         timeout=60,
