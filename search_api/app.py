@@ -25,6 +25,7 @@ from catalog.clients import database_engine, elasticsearch_client, redis_client
 from catalog.settings import Settings, get_settings
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep
 from search_api.health import check_health
+from search_api.responses import FastJSONResponse
 from search_api.routes import (
     admin,
     analytics,
@@ -52,13 +53,6 @@ OUTBOX_DEPTH = Gauge("catalog_outbox_depth", "Captured changes not yet searchabl
 OUTBOX_OLDEST = Gauge(
     "catalog_outbox_oldest_seconds", "Age of the oldest change not yet searchable."
 )
-
-
-class FastJSONResponse(JSONResponse):
-    """JSON rendered by orjson: search responses are large dicts, and orjson is several times faster."""
-
-    def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
 
 
 class JsonFormatter(logging.Formatter):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 
 from indexer.apply import wait_applied
 from indexer.indices import alias_name
@@ -23,6 +23,7 @@ from search_api.params import (
     reject_unknown,
 )
 from search_api.query import FACETS, TOTAL_BOUND, SearchRequest
+from search_api.responses import FastJSONResponse
 from search_api.routes.events import SessionId, record_search
 from search_api.search import decode_cursor, run_search
 
@@ -57,7 +58,6 @@ def _facets(value: str | None) -> tuple[str, ...]:
 @router.get("/search", summary="Search products with facets")
 def search(
     request: Request,
-    response: Response,
     settings: SettingsDep,
     es: ElasticsearchDep,
     redis: RedisDep,
@@ -74,7 +74,7 @@ def search(
         int | None, Query(ge=0, description="Wait until change `after` is searchable.")
     ] = None,
     session_id: SessionId = None,
-) -> dict[str, Any]:
+) -> FastJSONResponse:
     started = time.perf_counter()
     reject_unknown(request, KNOWN)
     if page * per_page > TOTAL_BOUND:
@@ -119,7 +119,6 @@ def search(
         settings.cache_ttl_seconds,
         lambda: run_search(es, index, search_request),
     )
-    response.headers["X-Cache"] = "hit" if hit else "miss"
     body["applied"] = applied_filters(filters)
     body["page"] = {"page": page, "per_page": per_page}
     if after is not None:
@@ -134,4 +133,4 @@ def search(
         started=started,
         session_id=session_id,
     )
-    return body
+    return FastJSONResponse(body, headers={"X-Cache": "hit" if hit else "miss"})

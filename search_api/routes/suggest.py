@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from elastic_transport import ObjectApiResponse
 from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.exceptions import HTTP_EXCEPTIONS
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request
 from redis import Redis
 
 from analyzers import AnalyzedQuery, analyze_query
@@ -29,6 +29,7 @@ from search_api.params import (
     bad,
     reject_unknown,
 )
+from search_api.responses import FastJSONResponse
 from search_api.routes.events import SessionId, record_search
 from search_api.suggest import (
     SEARCHABLE_FACETS,
@@ -60,7 +61,6 @@ def _raise_item_error(result: ObjectApiResponse[Any], item: dict[str, Any]) -> N
 )
 def autocomplete(
     request: Request,
-    response: Response,
     settings: SettingsDep,
     es: ElasticsearchDep,
     redis: RedisDep,
@@ -71,16 +71,17 @@ def autocomplete(
     ] = None,
     size: Annotated[int, Query(ge=1, le=20)] = 8,
     session_id: SessionId = None,
-) -> dict[str, Any]:
+) -> FastJSONResponse:
     started = time.perf_counter()
     reject_unknown(request, {"q", "category", "size"})
     analyzed = analyze_query(q)
+    headers = {}
     if not analyzed.prefixes:
         body: dict[str, Any] = {"query": q, "suggestions": [], "queries": []}
         hit = False
     else:
         body, hit = _suggestions(settings, es, redis, analyzed, q, category, size)
-        response.headers["X-Cache"] = "hit" if hit else "miss"
+        headers["X-Cache"] = "hit" if hit else "miss"
     body["search_id"] = record_search(
         request,
         kind="autocomplete",
@@ -91,7 +92,7 @@ def autocomplete(
         started=started,
         session_id=session_id,
     )
-    return body
+    return FastJSONResponse(body, headers=headers)
 
 
 def _suggestions(
@@ -147,7 +148,6 @@ def _suggestions(
 @router.get("/facets/{name}", summary="Search inside a facet's values, counted under the filters")
 def facet_values(
     request: Request,
-    response: Response,
     settings: SettingsDep,
     es: ElasticsearchDep,
     redis: RedisDep,
@@ -161,7 +161,7 @@ def facet_values(
         str | None, Query(max_length=MAX_QUERY_LENGTH, description="The shopper's search.")
     ] = None,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> dict[str, Any]:
+) -> FastJSONResponse:
     reject_unknown(request, FILTER_PARAMETERS | {"q", "query", "size"})
     if name not in SEARCHABLE_FACETS and not (name.startswith("attributes.") and len(name) > 11):
         raise bad(
@@ -188,5 +188,4 @@ def facet_values(
     body, hit = cached(
         redis, settings.index_prefix, "facets", params, settings.cache_ttl_seconds, compute
     )
-    response.headers["X-Cache"] = "hit" if hit else "miss"
-    return body
+    return FastJSONResponse(body, headers={"X-Cache": "hit" if hit else "miss"})
