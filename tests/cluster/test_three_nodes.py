@@ -19,10 +19,9 @@ from typing import Any, cast
 import pytest
 from elasticsearch import Elasticsearch
 from redis import Redis
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from catalog.clients import elasticsearch_client
-from catalog.datasets.generator import generate_products
 from catalog.services.elasticsearch import LocalElasticsearch
 from catalog.services.process import pid_alive
 from catalog.settings import Settings
@@ -33,7 +32,7 @@ from tests.cluster.conftest import CLUSTER_SUMMARY, NODES
 from tests.conftest import Catalog
 from tests.faults.api import ApiServer, SearchLoad
 from tests.faults.harness import WorkerPool, outbox_depth, wait_outbox_empty
-from tests.faults.writer import Writer
+from tests.faults.writer import seeded_writer
 
 #: Three JVMs start, one restarts, under load, on CI's two cores: more than the suite's 300 s may
 #: pass (the bound is against a hang, not a speed check).
@@ -52,26 +51,6 @@ DOWN_FOR = 15.0
 FAILOVER_BOUND = 30.0
 CONVERGE_WITHIN = 120.0
 SEED = int(os.environ.get("CLUSTER_SEED", "20240612"))
-
-
-def _seed(catalog: Catalog, engine: Engine) -> Writer:
-    """A reindexed catalog in the cluster and a writer primed with its ids."""
-    generated = list(generate_products(INITIAL_PRODUCTS + INSERT_POOL, seed=SEED))
-    catalog.put(*generated[:INITIAL_PRODUCTS])
-    catalog.reindex()
-    with engine.connect() as conn:
-        brands = {int(r[0]): str(r[1]) for r in conn.execute(text("SELECT id, name FROM brands"))}
-        categories = {
-            int(r[0]): str(r[1]) for r in conn.execute(text("SELECT id, name FROM categories"))
-        }
-    return Writer(
-        engine,
-        seed=SEED,
-        products={p["id"]: p for p in generated},
-        live=[p["id"] for p in generated[:INITIAL_PRODUCTS]],
-        brands=brands,
-        categories=categories,
-    )
 
 
 def _primary_node(es: Elasticsearch, index: str) -> str:
@@ -97,7 +76,7 @@ def test_searches_survive_a_dead_node_and_the_index_converges(
         es.indices.delete(index=",".join(stale))
     catalog = Catalog(engine, es, redis, settings.index_prefix)
     alias = alias_name(settings.index_prefix)
-    writer = _seed(catalog, engine)
+    writer = seeded_writer(catalog, engine, seed=SEED, initial=INITIAL_PRODUCTS, pool=INSERT_POOL)
     health = es.cluster.health(index=alias, wait_for_status="green", timeout="90s")
     assert health["status"] == "green", f"the new index did not get its replica: {health}"
     replicas = es.indices.get_settings(index=alias, name="index.number_of_replicas").body

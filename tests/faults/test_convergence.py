@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 
 import pytest
 from redis import Redis
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
-from catalog.datasets.generator import generate_products
 from catalog.services import LocalServices
 from indexer.documents import count_live
 from indexer.indices import alias_name
@@ -41,7 +40,7 @@ from tests.faults.harness import (
     outbox_depth,
     wait_outbox_empty,
 )
-from tests.faults.writer import Writer
+from tests.faults.writer import Writer, seeded_writer
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
@@ -197,26 +196,6 @@ def _code_changed() -> str:
     )
 
 
-def _seed_catalog(catalog: Catalog, engine: Engine, seed: int) -> Writer:
-    """A reindexed catalog of INITIAL_PRODUCTS, and a writer primed with its ids."""
-    generated = list(generate_products(INITIAL_PRODUCTS + INSERT_POOL, seed=seed))
-    catalog.put(*generated[:INITIAL_PRODUCTS])
-    catalog.reindex()
-    with catalog.engine.connect() as conn:
-        brands = {int(r[0]): str(r[1]) for r in conn.execute(text("SELECT id, name FROM brands"))}
-        categories = {
-            int(r[0]): str(r[1]) for r in conn.execute(text("SELECT id, name FROM categories"))
-        }
-    return Writer(
-        engine,
-        seed=seed,
-        products={p["id"]: p for p in generated},
-        live=[p["id"] for p in generated[:INITIAL_PRODUCTS]],
-        brands=brands,
-        categories=categories,
-    )
-
-
 @pytest.mark.parametrize("fault", PARAMS)
 def test_index_converges_after_fault(
     fault: Fault,
@@ -227,7 +206,9 @@ def test_index_converges_after_fault(
     api_server: ApiServer,
 ) -> None:
     seed = SEED + FAULTS.index(fault)
-    writer = _seed_catalog(catalog, fault_engine, seed)
+    writer = seeded_writer(
+        catalog, fault_engine, seed=seed, initial=INITIAL_PRODUCTS, pool=INSERT_POOL
+    )
     s = Scenario(catalog, fault_engine, servers, workers, writer, api_server)
     for _ in range(WORKERS):
         workers.start()

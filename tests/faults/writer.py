@@ -21,8 +21,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from catalog.datasets.generator import generate_products
 from catalog.products import upsert_products
 from schemas.product import CanonicalProduct
+from tests.conftest import Catalog
 
 #: Relative weights of the kinds of change (`untracked` touches only a column the index ignores).
 WEIGHTS: Mapping[str, int] = {
@@ -265,3 +267,26 @@ class Writer:
         params = {c: candidates[c] for c in columns}
         params["id"] = product_id
         return Change("update", f"UPDATE products SET {assignments} WHERE id = :id", params)
+
+
+def seeded_writer(
+    catalog: Catalog, engine: Engine, *, seed: int, initial: int, pool: int
+) -> Writer:
+    """A reindexed catalog of `initial` generated products, and a writer primed with its ids that
+    may insert the rest of a pool of `pool` (the fault suite and the cluster test start alike)."""
+    generated = list(generate_products(initial + pool, seed=seed))
+    catalog.put(*generated[:initial])
+    catalog.reindex()
+    with engine.connect() as conn:
+        brands = {int(r[0]): str(r[1]) for r in conn.execute(text("SELECT id, name FROM brands"))}
+        categories = {
+            int(r[0]): str(r[1]) for r in conn.execute(text("SELECT id, name FROM categories"))
+        }
+    return Writer(
+        engine,
+        seed=seed,
+        products={p["id"]: p for p in generated},
+        live=[p["id"] for p in generated[:initial]],
+        brands=brands,
+        categories=categories,
+    )
