@@ -42,6 +42,7 @@ lint: bootstrap ## ruff (lint and format) and mypy
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
 	@.venv/bin/mypy .
+	@.venv/bin/lint-imports --no-cache
 
 format: bootstrap ## Apply ruff's fixes and formatting
 	@.venv/bin/ruff check --fix .

@@ -1,4 +1,4 @@
-"""The catalog write path and canonical reads: upsert, patch, delete, fetch and export products.
+"""The catalog's products: the write path (upsert, delete), the canonical reads and the row reads.
 
 Loading, seeding and the admin API all go through here, so a product always enters PostgreSQL the
 same way: brands created by name, categories by path (each level once), the row upserted by id. Change
@@ -7,17 +7,17 @@ capture needs nothing from this module; the triggers record every write, whoever
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, RowMapping, text
 from sqlalchemy.dialects.postgresql import insert
 
-from indexer.documents import LIVE_PRODUCT_ROWS
 from schemas.catalog import Product
 from schemas.product import CanonicalProduct, category_segments
 
+#: The columns a product row writes (besides its id, brand and category), in the order read back.
 PRODUCT_COLUMNS = (
     "sku",
     "title",
@@ -32,6 +32,18 @@ PRODUCT_COLUMNS = (
     "popularity",
     "image",
 )
+
+#: A product with its brand name and category path, the one query that documents, verify and the
+#: canonical reads use. Rows are always read current, never taken from an event's payload: a job that
+#: runs late or twice still writes what PostgreSQL holds now, with the version PostgreSQL gave it.
+PRODUCT_ROWS = f"""
+SELECT p.id, {", ".join(f"p.{column}" for column in PRODUCT_COLUMNS)}, b.name AS brand,
+       c.path AS category, p.created_at, p.updated_at, p.version, p.deleted_at
+FROM products p
+LEFT JOIN brands b ON b.id = p.brand_id
+LEFT JOIN categories c ON c.id = p.category_id
+"""
+LIVE_PRODUCT_ROWS = PRODUCT_ROWS + " WHERE p.deleted_at IS NULL"
 
 
 @dataclass
@@ -176,8 +188,27 @@ def get_product(conn: Connection, product_id: str) -> tuple[CanonicalProduct, in
 
 
 def export_products(conn: Connection) -> Iterator[CanonicalProduct]:
-    result = conn.execution_options(stream_results=True, yield_per=2000).execute(
+    for rows in stream_live_rows(conn):
+        for row in rows:
+            yield _canonical(row)[0]
+
+
+def rows_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, RowMapping]:
+    """The current rows of these products (soft-deleted included; hard-deleted absent)."""
+    result = conn.execute(text(PRODUCT_ROWS + " WHERE p.id = ANY(:ids)"), {"ids": list(ids)})
+    return {row["id"]: row for row in result.mappings()}
+
+
+def stream_live_rows(conn: Connection, batch_size: int = 2000) -> Iterator[Sequence[RowMapping]]:
+    """Every live product, read through one server-side cursor (one consistent snapshot)."""
+    result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(
         text(LIVE_PRODUCT_ROWS + " ORDER BY p.id")
     )
-    for row in result.mappings():
-        yield _canonical(row)[0]
+    yield from result.mappings().partitions()
+
+
+def count_live(conn: Connection) -> int:
+    value: Any = conn.execute(
+        text("SELECT count(*) FROM products WHERE deleted_at IS NULL")
+    ).scalar()
+    return int(value)

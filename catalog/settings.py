@@ -2,7 +2,7 @@
 
 Every value comes from the environment (or a `.env` file) under the names documented in the README, so
 the local servers, docker-compose and a production deployment all speak the same words. When a URL is
-left unset the project runs its own server for it under `.local/` (see `catalog.services`); a URL given
+left unset the project runs its own server for it under `.local/` (see `ops.servers`); a URL given
 from outside means that server is used and none is started.
 """
 

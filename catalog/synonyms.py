@@ -24,7 +24,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import Connection, text
 
 from analyzers import InMemorySynonyms, SynonymMatch, analyze_query
-from indexer.metrics import bump_generation
+from catalog.generation import bump_generation
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 from sqlalchemy import Connection, Engine, RowMapping, text
 
-from indexer.documents import rows_by_id
+from catalog.products import rows_by_id
 from indexer.indices import write_targets
 from schemas.product_index import build_document
 

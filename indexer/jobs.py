@@ -15,7 +15,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
 
-from catalog.clients import elasticsearch_client, redis_client, shared_engine
+from catalog.connections import elasticsearch_client, redis_client, shared_engine
+from catalog.generation import bump_generation
 from catalog.settings import get_settings
 from indexer import metrics
 from indexer.apply import apply_pending
@@ -64,7 +65,7 @@ def index_products(pending: dict[str, int]) -> dict[str, int]:
     finally:
         # Even a partly failed batch may have changed documents: cached pages must not outlive it.
         try:
-            metrics.bump_generation(redis, prefix)
+            bump_generation(redis, prefix)
         except RedisError as exc:  # must not mask the job's own error or fail a done job
             log.warning("could not move the index generation: %s", exc)
     metrics.record_applied(applied, redis, prefix)
@@ -117,7 +118,7 @@ def reindex_job() -> dict[str, object]:
 
     prefix = get_settings().index_prefix
     result = reindex(shared_engine(), elasticsearch_client(request_timeout=120), prefix)
-    metrics.bump_generation(redis_client(), prefix)
+    bump_generation(redis_client(), prefix)
     return {
         "index": result.index,
         "documents": result.documents,

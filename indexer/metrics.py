@@ -2,8 +2,7 @@
 
 The worker runs jobs in its own process, so its Prometheus metrics are served by the worker
 (`catalog worker --metrics-port`); the recent commit-to-searchable lags are also kept in Redis, where
-`catalog outbox status` and the API read them. The index generation counter lives here too: it moves
-on every applied change and alias swap, and the search cache keys on it.
+`catalog outbox status` and the API read them.
 """
 
 from __future__ import annotations
@@ -51,17 +50,3 @@ def percentile(values: list[float], fraction: float) -> float | None:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
-
-
-def generation_key(prefix: str) -> str:
-    return f"{prefix}:index-generation"
-
-
-def bump_generation(redis: Redis, prefix: str) -> int:
-    """Make every cached search response of this index unreachable at once."""
-    return int(redis.incr(generation_key(prefix)))
-
-
-def current_generation(redis: Redis, prefix: str) -> int:
-    value = redis.get(generation_key(prefix))
-    return int(value) if value is not None else 0

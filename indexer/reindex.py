@@ -17,7 +17,7 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 from sqlalchemy import Engine, text
 
-from indexer.documents import count_live, stream_live_rows
+from catalog.products import count_live, stream_live_rows
 from indexer.indices import create_index, drop_index, point_alias, prune
 from schemas.product_index import build_document, index_settings
 

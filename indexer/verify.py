@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from elasticsearch import Elasticsearch, helpers
 from sqlalchemy import Engine, text
 
-from indexer.documents import LIVE_PRODUCT_ROWS
+from catalog.products import LIVE_PRODUCT_ROWS
 from indexer.indices import alias_name
 from schemas.product_index import checksum
 

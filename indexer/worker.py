@@ -26,7 +26,7 @@ from catalog.analytics.jobs import (
     rollup_analytics,
     ship_analytics,
 )
-from catalog.clients import redis_client, shared_engine
+from catalog.connections import redis_client, shared_engine
 from catalog.settings import get_settings
 from indexer.jobs import QUEUE, index_queue, reconcile
 from indexer.outbox import Dispatcher

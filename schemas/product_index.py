@@ -162,7 +162,7 @@ def checksum(row: Mapping[Any, Any]) -> str:
     return hashlib.blake2b(encoded + schema_version().encode(), digest_size=12).hexdigest()
 
 
-#: The row fields (see indexer/documents.py for the query) the document is built from.
+#: The row fields (see `catalog.products.PRODUCT_ROWS`) the document is built from.
 SOURCE_COLUMNS = (
     "id",
     "sku",

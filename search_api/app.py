@@ -21,7 +21,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalog.analytics.buffer import EventBuffer
-from catalog.clients import database_engine, elasticsearch_client, redis_client
+from catalog.connections import database_engine, elasticsearch_client, redis_client
 from catalog.settings import Settings, get_settings
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep
 from search_api.health import check_health

@@ -19,7 +19,7 @@ from prometheus_client import Counter
 from redis import Redis
 from redis.exceptions import RedisError
 
-from indexer.metrics import current_generation
+from catalog.generation import current_generation
 
 log = logging.getLogger(__name__)
 

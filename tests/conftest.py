@@ -18,17 +18,17 @@ from redis import Redis
 from rq.worker import SimpleWorker
 from sqlalchemy import Engine, create_engine, make_url, text
 
-from catalog import endpoints
-from catalog.clients import elasticsearch_client, redis_client
+from catalog import connections
+from catalog.connections import elasticsearch_client, redis_client
+from catalog.generation import bump_generation
 from catalog.keys import create_key
 from catalog.products import upsert_products
-from catalog.services import ServiceError
 from catalog.settings import Settings, get_settings
 from indexer.indices import alias_name
 from indexer.jobs import index_queue
-from indexer.metrics import bump_generation
 from indexer.outbox import Dispatcher
 from indexer.reindex import reindex
+from ops.servers import ServiceError
 from schemas.product import CanonicalProduct
 from search_api.app import create_app
 
@@ -38,14 +38,14 @@ TEST_PREFIX = "test"
 def _configure_environment() -> None:
     base = Settings()
     try:
-        url = make_url(endpoints.database_url(base))
+        url = make_url(connections.database_url(base))
     except ServiceError:
         return  # no servers: only the pure-logic tests can run (make test starts them)
     os.environ["DATABASE_URL"] = url.set(database=f"{url.database}_test").render_as_string(
         hide_password=False
     )
-    os.environ["REDIS_URL"] = endpoints.redis_url(base).rsplit("/", 1)[0] + "/15"
-    os.environ["ELASTICSEARCH_URL"] = ",".join(endpoints.elasticsearch_urls(base))
+    os.environ["REDIS_URL"] = connections.redis_url(base).rsplit("/", 1)[0] + "/15"
+    os.environ["ELASTICSEARCH_URL"] = ",".join(connections.elasticsearch_urls(base))
     os.environ["INDEX_PREFIX"] = TEST_PREFIX
     get_settings.cache_clear()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from catalog.analytics.rollup import rollup
 from catalog.analytics.shipping import ship
-from catalog.clients import elasticsearch_client, redis_client, shared_engine
+from catalog.connections import elasticsearch_client, redis_client, shared_engine
 from catalog.settings import get_settings
 
 #: How often the retention job runs; it does nothing until a day passes the window.

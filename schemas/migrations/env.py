@@ -1,16 +1,23 @@
-"""Alembic environment: the URL comes from the project's settings, the metadata from schemas.catalog."""
+"""Alembic environment: the metadata from schemas.catalog, the URL from whoever runs the migrations.
+
+`catalog migrate` (`catalog.database.migrate`) passes the URL it resolved from the settings; a bare
+`alembic upgrade head` reads `DATABASE_URL`. The schema package stays below the domain: it never
+imports the settings or the connections.
+"""
 
 from __future__ import annotations
+
+import os
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from catalog import endpoints
-from catalog.settings import get_settings
 from schemas.catalog import Base
 
 config = context.config
-url = config.attributes.get("database_url") or endpoints.database_url(get_settings())
+url = config.attributes.get("database_url") or os.environ.get("DATABASE_URL")
+if not url:
+    raise SystemExit("no database URL: run `catalog migrate`, or set DATABASE_URL")
 
 engine = create_engine(url)
 with engine.connect() as connection:

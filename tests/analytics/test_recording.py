@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from catalog.analytics.buffer import EventBuffer, write_events
 from catalog.analytics.events import SearchRecord, new_search_id
-from catalog.services.process import choose_port
+from ops.servers.process import choose_port
 from tests.analytics.conftest import Analytics
 from tests.conftest import Catalog
 

@@ -6,8 +6,8 @@ import subprocess
 
 from fastapi.testclient import TestClient
 
-from catalog.services.process import choose_port
 from catalog.settings import PROJECT_ROOT, Settings
+from ops.servers.process import choose_port
 from search_api.app import create_app
 from tests.conftest import Catalog
 

@@ -247,7 +247,7 @@ def test_the_demo_catalog_answers_the_example_queries(
     catalog: Catalog, api: TestClient, query: str, showcase: str
 ) -> None:
     """The generated demo catalog (first 1,000 products, seed 42) finds each showcased product."""
-    from catalog.datasets.generator import SHOWCASE, generate_products
+    from ops.datasets.generator import SHOWCASE, generate_products
 
     catalog.put(*generate_products(1000))
     catalog.reindex()

@@ -20,15 +20,15 @@ from pathlib import Path
 import psutil
 import pytest
 
-from catalog.bench.autocomplete import keystrokes
-from catalog.bench.concurrency import LoadResult
-from catalog.bench.load import LoadFigures, LoadRun
-from catalog.bench.memory import RssSampler
-from catalog.bench.reindex import ReindexFigures
-from catalog.bench.report import Entry, Section, replace_summary
-from catalog.bench.sizes import parse_size, size_label
-from catalog.bench.targets import SuiteResults, summary
 from catalog.settings import PROJECT_ROOT
+from ops.bench.autocomplete import keystrokes
+from ops.bench.concurrency import LoadResult
+from ops.bench.load import LoadFigures, LoadRun
+from ops.bench.memory import RssSampler
+from ops.bench.reindex import ReindexFigures
+from ops.bench.report import Entry, Section, replace_summary
+from ops.bench.sizes import parse_size, size_label
+from ops.bench.targets import SuiteResults, summary
 
 CATALOG = str(PROJECT_ROOT / ".venv" / "bin" / "catalog")
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog.services.elasticsearch import LocalElasticsearch
 from catalog.settings import Settings
+from ops.servers.elasticsearch import LocalElasticsearch
 from tests.faults.harness import side_elasticsearch
 
 NODES = 3

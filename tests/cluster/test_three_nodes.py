@@ -21,13 +21,13 @@ from elasticsearch import Elasticsearch
 from redis import Redis
 from sqlalchemy import Engine
 
-from catalog.clients import elasticsearch_client
-from catalog.services.elasticsearch import LocalElasticsearch
-from catalog.services.process import pid_alive
+from catalog.connections import elasticsearch_client
+from catalog.products import count_live
 from catalog.settings import Settings
-from indexer.documents import count_live
 from indexer.indices import alias_name
 from indexer.verify import verify
+from ops.servers.elasticsearch import LocalElasticsearch
+from ops.servers.process import pid_alive
 from tests.cluster.conftest import CLUSTER_SUMMARY, NODES
 from tests.conftest import Catalog
 from tests.faults.api import ApiServer, SearchLoad

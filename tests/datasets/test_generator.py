@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 import pytest
 
-from catalog.datasets.generator import (
+from ops.datasets.generator import (
     SHOWCASE,
     generate_products,
     generate_taxonomy,

@@ -15,7 +15,7 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
-from catalog.datasets.mappings import (
+from ops.datasets.mappings import (
     DEFAULT_FILES,
     MAPPINGS,
     clean_text,

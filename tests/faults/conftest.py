@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine
 
-from catalog.services import LocalServices
 from catalog.settings import Settings
+from ops.servers import LocalServices
 from tests.faults.api import ApiServer
 from tests.faults.harness import SUMMARY, WorkerPool, local_services, same_servers
 

@@ -17,15 +17,15 @@ from redis import Redis
 from rq.worker import Worker
 from sqlalchemy import Engine, make_url, text
 
-from catalog.services import LocalServices
-from catalog.services import state as state_file
-from catalog.services.elasticsearch import (
+from catalog import local_state as state_file
+from catalog.settings import Settings
+from ops.servers import LocalServices
+from ops.servers.elasticsearch import (
     DEFAULT_HTTP_PORT,
     DEFAULT_TRANSPORT_PORT,
     VERSION,
     LocalElasticsearch,
 )
-from catalog.settings import Settings
 
 CATALOG_BIN = Path(sys.executable).parent / "catalog"
 #: One line per passed fault test, printed in the "fault suite" section at the end of the run

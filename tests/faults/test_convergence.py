@@ -26,10 +26,10 @@ import pytest
 from redis import Redis
 from sqlalchemy import Engine
 
-from catalog.services import LocalServices
-from indexer.documents import count_live
+from catalog.products import count_live
 from indexer.indices import alias_name
 from indexer.verify import verify
+from ops.servers import LocalServices
 from schemas.product_index import schema_version
 from tests.conftest import Catalog
 from tests.faults.api import ApiServer, SearchLoad

@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from catalog.datasets.generator import generate_products
 from catalog.products import upsert_products
+from ops.datasets.generator import generate_products
 from schemas.product import CanonicalProduct
 from tests.conftest import Catalog
 

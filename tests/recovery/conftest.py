@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog.services import LocalServices
 from catalog.settings import Settings
+from ops.servers import LocalServices
 from tests.faults.harness import CATALOG_BIN, side_elasticsearch
 
 PORT_OFFSET = 20

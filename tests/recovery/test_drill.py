@@ -18,14 +18,14 @@ import pytest
 from elasticsearch import Elasticsearch
 from sqlalchemy import Engine, create_engine, make_url, text
 
-from catalog.clients import elasticsearch_client
-from catalog.datasets.generator import generate_products
+from catalog.backup import ARCHIVE_MAGIC
+from catalog.connections import elasticsearch_client
 from catalog.products import export_products
-from catalog.services import LocalServices
-from catalog.services.backup import ARCHIVE_MAGIC
 from catalog.settings import Settings
 from indexer.indices import alias_name, write_targets
 from indexer.verify import Report, verify
+from ops.datasets.generator import generate_products
+from ops.servers import LocalServices
 from tests.conftest import Catalog
 from tests.recovery.conftest import RECOVERY_SUMMARY, catalog_cli
 

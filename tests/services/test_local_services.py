@@ -13,9 +13,9 @@ import time
 import pytest
 from elasticsearch import Elasticsearch
 
-from catalog.services import LocalServices
-from catalog.services.process import pid_alive, read_pid
 from catalog.settings import PROJECT_ROOT, Settings
+from ops.servers import LocalServices
+from ops.servers.process import pid_alive, read_pid
 
 CATALOG = str(PROJECT_ROOT / ".venv" / "bin" / "catalog")
 

@@ -1,0 +1,1 @@
+"""The `catalog` command line: the operators' and developers' shell over the services and the domain."""

@@ -1,0 +1,61 @@
+"""`catalog outbox status | retry`: the change outbox, the index queue and its failures."""
+
+from __future__ import annotations
+
+import time
+
+import orjson
+import typer
+from rich.table import Table
+from rq.registry import FailedJobRegistry
+from sqlalchemy import text
+
+from catalog.connections import redis_client
+from catalog.settings import get_settings
+from indexer.jobs import index_queue
+from indexer.metrics import percentile, recent_lags
+from ops.cli.shell import console, open_engine
+
+app = typer.Typer(help="The change outbox and the index queue.", no_args_is_help=True)
+
+
+@app.command("status")
+def outbox_status() -> None:
+    """Outbox depth, queued and failed jobs, and recent commit-to-searchable lag."""
+    engine = open_engine()
+    prefix = get_settings().index_prefix
+    with engine.connect() as conn:
+        depth, oldest = conn.execute(
+            text("SELECT count(*), extract(epoch FROM now() - min(created_at)) FROM outbox")
+        ).one()
+    redis = redis_client()
+    queue = index_queue(redis)
+    lags = recent_lags(redis, prefix)
+    table = Table("measure", "value")
+    table.add_row("outbox entries not yet applied", str(depth))
+    table.add_row("oldest entry age (s)", f"{oldest:.1f}" if oldest is not None else "-")
+    table.add_row("queued jobs", str(queue.count))
+    table.add_row("failed jobs", str(FailedJobRegistry(queue=queue).count))
+    for label, fraction in (("lag p50 (s)", 0.5), ("lag p99 (s)", 0.99)):
+        value = percentile(lags, fraction)
+        table.add_row(f"{label}, last {len(lags)}", f"{value:.3f}" if value is not None else "-")
+    last = redis.get(f"{prefix}:reconcile:last")
+    if last is not None:
+        run = orjson.loads(last)
+        table.add_row(
+            "last reconciliation",
+            f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(run['at']))} UTC: "
+            f"{run['differences']} differences, {run['repaired']} repaired",
+        )
+    console.print(table)
+
+
+@app.command("retry")
+def outbox_retry() -> None:
+    """Re-enqueue every job in the failed registry."""
+    queue = index_queue()
+    registry = FailedJobRegistry(queue=queue)
+    job_ids = registry.get_job_ids()
+    for job_id in job_ids:
+        registry.requeue(job_id)
+    console.print(f"re-enqueued {len(job_ids)} failed jobs")
