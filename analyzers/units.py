@@ -90,22 +90,6 @@ def _previous_main(tokens: list[Token], index: int) -> int:
     return index
 
 
-def _number_before(tokens: list[Token], index: int) -> Token | None:
-    """The number a unit at ``index`` would measure: the previous main token, if numeric,
-    or the one before a unit prefix (``1.9 cu. ft.``)."""
-    before = _previous_main(tokens, index)
-    if before < 0:
-        return None
-    text, flags = tokens[before]
-    if flags & NUMERIC:
-        return tokens[before]
-    if flags & ALPHA and text in PREFIXES:
-        number_at = _previous_main(tokens, before)
-        if number_at >= 0 and tokens[number_at][1] & NUMERIC:
-            return tokens[number_at]
-    return None
-
-
 def _unit_after_number(tokens: list[Token], index: int, number: Token) -> list[Token] | None:
     """What the token at ``index``, right after ``number`` (or its unit prefix), becomes."""
     text, flags = tokens[index]

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, RowMapping, text
 from sqlalchemy.dialects.postgresql import insert
 
 from schemas.catalog import Product
-from schemas.product import CanonicalProduct, category_segments
+from schemas.product import CanonicalProduct, category_levels, category_segments
 
 #: The columns a product row writes (besides its id, brand and category), in the order read back.
 PRODUCT_COLUMNS = (
@@ -80,11 +80,9 @@ class CatalogCache:
         if path in self.categories:
             return self.categories[path]
         parent: int | None = None
-        segments = category_segments(path)
-        for depth in range(len(segments)):
-            prefix = " > ".join(segments[: depth + 1])
+        for prefix, name in zip(category_levels(path), category_segments(path), strict=True):
             if prefix not in self.categories:
-                self.categories[prefix] = _category(conn, parent, segments[depth])
+                self.categories[prefix] = _category(conn, parent, name)
             parent = self.categories[prefix]
         return parent
 

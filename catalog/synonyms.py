@@ -25,6 +25,7 @@ from sqlalchemy import Connection, text
 
 from analyzers import InMemorySynonyms, SynonymMatch, analyze_query
 from catalog.generation import bump_generation
+from schemas.product import within_category
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +201,7 @@ def _overlap(a: str | None, b: str | None) -> bool:
     """Whether one search can meet rules of both scopes (one scope holds the other)."""
     if a is None or b is None:
         return True
-    return a == b or a.startswith(b + " > ") or b.startswith(a + " > ")
+    return within_category(a, b) or within_category(b, a)
 
 
 def _keys(terms: Iterable[str]) -> set[tuple[str, ...]]:
@@ -263,7 +264,7 @@ def _check_bound(rule: Rule, neighbours: Sequence[Rule]) -> None:
 
 
 def _within(category: str | None, scope: str) -> bool:
-    return category is not None and (category == scope or category.startswith(scope + " > "))
+    return category is not None and within_category(category, scope)
 
 
 class SynonymSet:

@@ -38,8 +38,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from schemas.catalog import Base
 
-#: What an event records: a `search` (GET /search) or an `autocomplete` (GET /autocomplete) request.
-KINDS = ("search", "autocomplete")
 #: The anonymous session id a client may send; long enough for a UUID, short enough to bound rows.
 SESSION_ID_MAX = 64
 #: Printable ASCII without spaces (UUIDs, base64, ...).

@@ -1,4 +1,7 @@
-"""The catalog in PostgreSQL, the system of record: products, brands, the category tree, the outbox.
+"""The catalog tables the code writes through SQLAlchemy: products, brands and the category tree.
+
+The whole schema (the outbox, index generations, keys, synonyms, analytics) is written by hand in the
+Alembic migrations, the one authority on it; only tables that code builds statements on are mapped.
 
 Change capture lives in the database itself (see `schemas/migrations/versions/0001_catalog.py` and
 docs/architecture.md): triggers give each product a fresh `version` from one sequence whenever a column
@@ -90,57 +93,3 @@ class Product(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(BigInteger, server_default="0")
-
-
-class OutboxEntry(Base):
-    """One captured change: product `product_id` reached `seq` (its new version, or a deletion).
-
-    A row lives until a worker has applied that version (or a newer one) to every target index, so
-    `outbox` is both the queue of work and the proof of what is not yet searchable.
-    """
-
-    __tablename__ = "outbox"
-    __table_args__ = (
-        Index("outbox_product_id_idx", "product_id"),
-        Index("outbox_pending_idx", "dispatched_at", "seq"),
-    )
-
-    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    product_id: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.clock_timestamp()
-    )
-    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
-
-
-class SearchIndex(Base):
-    """An Elasticsearch index generation: `building` during a reindex, `live` behind the alias."""
-
-    __tablename__ = "search_indices"
-
-    name: Mapped[str] = mapped_column(Text, primary_key=True)
-    alias: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16))
-    analyzer_version: Mapped[str] = mapped_column(Text)
-    document_count: Mapped[int | None] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    promoted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class ApiKey(Base):
-    """An API key: only its SHA-256 digest is stored; the key itself is shown once, at creation."""
-
-    __tablename__ = "api_keys"
-    __table_args__ = (
-        CheckConstraint("role IN ('merchandiser', 'admin')", name="api_keys_role_check"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(Text)
-    role: Mapped[str] = mapped_column(String(32))
-    key_prefix: Mapped[str] = mapped_column(String(16))
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -46,10 +46,13 @@ __all__ = [
     "CATEGORY_SEPARATOR",
     "AttributeValue",
     "CanonicalProduct",
+    "category_leaf",
+    "category_levels",
     "category_path",
     "category_segments",
     "to_canonical_dict",
     "to_json_line",
+    "within_category",
 ]
 
 #: How a category path is written: ``"Electronics > TVs & Home Theater > Televisions"``.
@@ -115,6 +118,22 @@ def category_segments(path: str) -> list[str]:
     if any(not segment for segment in segments):
         raise ValueError(f"category path {path!r} has an empty segment")
     return segments
+
+
+def category_levels(path: str) -> list[str]:
+    """The path of every level down to this one: ``A``, ``A > B``, ``A > B > C``."""
+    segments = category_segments(path)
+    return [CATEGORY_SEPARATOR.join(segments[: depth + 1]) for depth in range(len(segments))]
+
+
+def category_leaf(path: str) -> str:
+    """The last segment of a path (``C`` of ``A > B > C``), the name a shopper sees."""
+    return path.rsplit(CATEGORY_SEPARATOR, 1)[-1]
+
+
+def within_category(path: str, scope: str) -> bool:
+    """Whether ``path`` is ``scope`` itself or a category below it."""
+    return path == scope or path.startswith(scope + CATEGORY_SEPARATOR)
 
 
 def category_path(segments: Iterable[str]) -> str:

@@ -31,7 +31,7 @@ from elasticsearch.dsl import (
 )
 
 from analyzers import ANALYZER_VERSION, analyze, analyze_many
-from schemas.product import category_segments
+from schemas.product import category_levels, category_segments
 
 #: Documents in Elasticsearch carry this schema version beside the analyzer's: either changing means
 #: the existing index no longer matches what the code would build, and a reindex is due.
@@ -189,7 +189,7 @@ def build_document(row: Mapping[Any, Any]) -> dict[str, Any]:
     title: str = row["title"]
     category: str | None = row.get("category")
     segments = category_segments(category) if category else []
-    levels = [" > ".join(segments[: i + 1]) for i in range(len(segments))]
+    levels = category_levels(category) if category else []
     price = _money(row.get("price"))
     sale_price = _money(row.get("sale_price"))
     stock = int(row.get("stock") or 0)

@@ -67,5 +67,4 @@ AdminDep = Depends(require("admin"))
 MerchandiserDep = Depends(require("merchandiser"))
 #: The holder of a merchandiser key, as a route parameter (for who-did-what records).
 Merchandiser = Annotated[Principal, MerchandiserDep]
-Admin = Annotated[Principal, AdminDep]
 PublicDep = Depends(rate_limited)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzers import AnalyzedQuery, TokenKind
+from schemas.product import category_levels
 
 TEXT_FIELDS = ("title_stem^4", "brand_stem^2", "category_stem^1.5", "description_stem^0.5")
 PRICE_RANGES = (
@@ -333,11 +334,9 @@ def facet_aggregations(
         if facet == "brand":
             scoped("brand", {"values": {"terms": {"field": "brand", "size": 20}}})
         elif facet == "category":
-            selected = request.filters.category.split(" > ") if request.filters.category else []
+            selected = category_levels(request.filters.category) if request.filters.category else []
             for level in range(min(len(selected) + 1, 4)):
-                parent = (
-                    [{"term": {"category_levels": " > ".join(selected[:level])}}] if level else []
-                )
+                parent = [{"term": {"category_levels": selected[level - 1]}}] if level else []
                 scoped(
                     f"category@{level}",
                     {"values": {"terms": {"field": f"category_lvl{level}", "size": 50}}},

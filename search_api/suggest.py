@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from analyzers import AnalyzedQuery
+from schemas.product import category_leaf
 from schemas.product_index import ALL_CATEGORIES
 from search_api.query import Filters, all_except, filter_clauses, ranked, text_query
 
@@ -132,7 +133,7 @@ def parse_autocomplete(
     for option in response.get("suggest", {}).get("completion", [{}])[0].get("options", []):
         source = option.get("_source", {})
         matched = option["text"]
-        leaf = (source.get("category") or "").split(" > ")[-1]
+        leaf = category_leaf(source.get("category") or "")
         if matched == source.get("brand"):
             add("brand", matched)
         elif matched == leaf:

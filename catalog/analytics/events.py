@@ -66,11 +66,6 @@ def facet_strings(applied: Mapping[str, Any]) -> list[str]:
     return sorted(facets)
 
 
-def facet_name(facet: str) -> str:
-    """`brand` of `brand:Acme` (facet names never hold a colon; values may)."""
-    return facet.partition(":")[0]
-
-
 def compact_filters(applied: Mapping[str, Any]) -> dict[str, Any]:
     """The filters that were actually set (the echo lists every filter, most of them empty)."""
     return {key: value for key, value in applied.items() if value not in (None, [], "")}

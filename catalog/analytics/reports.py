@@ -23,7 +23,6 @@ from elasticsearch import Elasticsearch
 from schemas.analytics_index import events_index
 
 SUMS = ("searches", "zero_results", "clicked_searches", "clicks", "click_position_sum")
-INTERVALS = ("hour", "day", "week", "month")
 #: A volume report has at most this many buckets (an hourly report over years is a mistake).
 MAX_BUCKETS = 5000
 COMPOSITE_PAGE = 1000

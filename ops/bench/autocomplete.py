@@ -25,6 +25,7 @@ from ops.bench.processes import api_server, indexer_worker
 from ops.bench.report import Section, p50_p99, step
 from ops.bench.search import WORDS, autocomplete_bodies
 from ops.datasets.generator import generate_products
+from schemas.product import category_leaf
 
 MAX_LETTERS = 15
 #: Products the typed titles, brands and categories are drawn from (all present at any size >= it).
@@ -37,7 +38,7 @@ def typed_queries(size: int, count: int, seed: int = 5) -> list[str]:
     products = list(generate_products(min(size, SOURCE_PRODUCTS)))
     rng = random.Random(seed)
     brands = sorted({p["brand"] for p in products if p.get("brand")})
-    leaves = sorted({p["category"].split(" > ")[-1] for p in products if p.get("category")})
+    leaves = sorted({category_leaf(p["category"]) for p in products if p.get("category")})
     titles = [
         " ".join(p["title"].split()[:3]) for p in rng.sample(products, min(50, len(products)))
     ]

@@ -33,7 +33,7 @@ from typing import Any, Final
 import orjson
 from pydantic import ValidationError
 
-from schemas.product import CanonicalProduct, category_path, to_canonical_dict
+from schemas.product import CATEGORY_SEPARATOR, CanonicalProduct, category_path, to_canonical_dict
 
 __all__ = [
     "DEFAULT_FILES",
@@ -127,7 +127,7 @@ def _category(segments: list[str]) -> str | None:
     try:
         return category_path(segments)
     except ValueError:
-        return " > ".join(segments)
+        return CATEGORY_SEPARATOR.join(segments)
 
 
 def _compact(record: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Alembic environment: the metadata from schemas.catalog, the URL from whoever runs the migrations.
+"""Alembic environment: migrations are written by hand (triggers and functions autogenerate cannot see).
 
 `catalog migrate` (`catalog.database.migrate`) passes the URL it resolved from the settings; a bare
 `alembic upgrade head` reads `DATABASE_URL`. The schema package stays below the domain: it never
@@ -12,8 +12,6 @@ import os
 from alembic import context
 from sqlalchemy import create_engine
 
-from schemas.catalog import Base
-
 config = context.config
 url = config.attributes.get("database_url") or os.environ.get("DATABASE_URL")
 if not url:
@@ -21,7 +19,7 @@ if not url:
 
 engine = create_engine(url)
 with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=Base.metadata)
+    context.configure(connection=connection)
     with context.begin_transaction():
         context.run_migrations()
 engine.dispose()
