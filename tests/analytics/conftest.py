@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from catalog.analytics.shipping import Shipped, ship
 from catalog.settings import Settings
-from tests.conftest import Catalog, bearer
+from tests.support.catalog import Catalog, bearer
 
 TOOLS: list[dict[str, Any]] = [
     {

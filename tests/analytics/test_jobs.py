@@ -13,12 +13,10 @@ from sqlalchemy import text
 from catalog.analytics.buffer import write_events
 from catalog.analytics.events import SearchRecord, utcnow
 from catalog.analytics.jobs import rollup_analytics, ship_analytics
-from catalog.settings import PROJECT_ROOT
 from indexer.jobs import index_queue
 from schemas.analytics_index import events_index
-from tests.conftest import Catalog
-
-CATALOG = str(PROJECT_ROOT / ".venv" / "bin" / "catalog")
+from tests.support.catalog import Catalog
+from tests.support.cli import CATALOG
 
 
 def _record(query: str, days_ago: int) -> SearchRecord:

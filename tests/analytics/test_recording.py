@@ -13,7 +13,7 @@ from catalog.analytics.buffer import EventBuffer, write_events
 from catalog.analytics.events import SearchRecord, new_search_id
 from ops.servers.process import choose_port
 from tests.analytics.conftest import Analytics
-from tests.conftest import Catalog
+from tests.support.catalog import Catalog
 
 
 def _click(analytics: Analytics, **body: Any) -> Any:

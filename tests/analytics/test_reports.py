@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 
 from tests.analytics.conftest import Analytics
-from tests.conftest import Catalog
+from tests.support.catalog import Catalog
 
 
 def _script(analytics: Analytics) -> None:

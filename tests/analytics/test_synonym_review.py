@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.analytics.conftest import Analytics
-from tests.conftest import Catalog
+from tests.support.catalog import Catalog
 
 SOFAS = [
     {"id": "sofa-1", "title": "Harbor Three Seat Sofa Grey", "brand": "Harbor", "price": 899},

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from rq.worker import SimpleWorker
 
 from indexer.jobs import index_queue
-from tests.conftest import Catalog
+from tests.support.catalog import Catalog
 
 
 def test_keys_are_created_shown_once_listed_without_the_key_and_revoked(

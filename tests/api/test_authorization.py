@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from catalog.keys import revoke
 from search_api.app import create_app
-from tests.conftest import Catalog, bearer
+from tests.support.catalog import Catalog, bearer
 
 #: Routes a shopper reaches without a key; every other route needs one.
 PUBLIC = {

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from catalog.settings import PROJECT_ROOT, Settings
 from ops.servers.process import choose_port
 from search_api.app import create_app
-from tests.conftest import Catalog
+from tests.support.catalog import Catalog
 
 
 def test_health_reports_each_dependency(catalog: Catalog, api: TestClient) -> None:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.core.result import Ok
 
-from tests.conftest import Catalog
+from tests.support.catalog import Catalog
 
 EXAMPLES_PER_OPERATION = 30
 

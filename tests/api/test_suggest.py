@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import Catalog
+from tests.support.catalog import Catalog
 
 PRODUCTS: list[dict[str, Any]] = [
     {

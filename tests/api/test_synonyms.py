@@ -17,7 +17,7 @@ from catalog.settings import Settings
 from catalog.synonyms import Rule, add_rule, announce
 from search_api.app import create_app
 from search_api.synonyms import LiveSynonyms
-from tests.conftest import Catalog, bearer
+from tests.support.catalog import Catalog, bearer
 
 PRODUCTS: list[dict[str, Any]] = [
     {

@@ -20,7 +20,6 @@ from pathlib import Path
 import psutil
 import pytest
 
-from catalog.settings import PROJECT_ROOT
 from ops.bench.autocomplete import keystrokes
 from ops.bench.concurrency import LoadResult
 from ops.bench.load import LoadFigures, LoadRun
@@ -29,8 +28,7 @@ from ops.bench.reindex import ReindexFigures
 from ops.bench.report import Entry, Section, replace_summary
 from ops.bench.sizes import parse_size, size_label
 from ops.bench.targets import SuiteResults, summary
-
-CATALOG = str(PROJECT_ROOT / ".venv" / "bin" / "catalog")
+from tests.support.cli import CATALOG
 
 
 def _free_port() -> int:

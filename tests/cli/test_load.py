@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import orjson
 from sqlalchemy import text
 
-from catalog.settings import PROJECT_ROOT
-from tests.conftest import Catalog
-
-CATALOG = str(PROJECT_ROOT / ".venv" / "bin" / "catalog")
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [CATALOG, *args],
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.support.catalog import Catalog
+from tests.support.cli import run_catalog
 
 
 def _count(catalog: Catalog) -> int:
@@ -39,7 +24,7 @@ def test_load_upserts_valid_lines_and_reports_bad_ones(catalog: Catalog, tmp_pat
         '{"id": "a", "title": "Cordless Drill", "price": 12}\n'
         "not json\n"
     )
-    result = _run("load", str(path))
+    result = run_catalog("load", str(path))
     assert result.returncode == 1
     assert "line 2: colour" in result.stderr
     assert "line 4:" in result.stderr
@@ -51,11 +36,11 @@ def test_load_upserts_valid_lines_and_reports_bad_ones(catalog: Catalog, tmp_pat
 
 
 def test_seed_is_deterministic_and_if_empty_changes_nothing(catalog: Catalog) -> None:
-    assert _run("seed", "--products", "50").returncode == 0
+    assert run_catalog("seed", "--products", "50").returncode == 0
     with catalog.engine.connect() as conn:
         first = conn.execute(text("SELECT id, title, price FROM products ORDER BY id")).all()
         versions = conn.execute(text("SELECT max(version) FROM products")).scalar_one()
-    result = _run("seed", "--products", "50", "--if-empty")
+    result = run_catalog("seed", "--products", "50", "--if-empty")
     assert result.returncode == 0
     assert "already there" in result.stdout
     with catalog.engine.connect() as conn:
@@ -67,21 +52,21 @@ def test_seed_is_deterministic_and_if_empty_changes_nothing(catalog: Catalog) ->
 def test_unknown_mapping_is_one_clear_line(catalog: Catalog, tmp_path: Path) -> None:
     path = tmp_path / "x.json"
     path.write_text("[]")
-    result = _run("load", str(path), "--mapping", "nope")
+    result = run_catalog("load", str(path), "--mapping", "nope")
     assert result.returncode == 1
     assert result.stderr.strip().startswith("error: unknown mapping 'nope'")
 
 
 def test_keys_create_prints_the_key_once_and_list_never_shows_it(catalog: Catalog) -> None:
-    created = _run("keys", "create", "--role", "merchandiser", "--name", "ci")
+    created = run_catalog("keys", "create", "--role", "merchandiser", "--name", "ci")
     assert created.returncode == 0, created.stderr
     key = created.stdout.strip().splitlines()[-1]
     assert key.startswith("cs_")
-    listed = _run("keys", "list")
+    listed = run_catalog("keys", "list")
     assert "merchandiser" in listed.stdout
     assert key not in listed.stdout
-    assert _run("keys", "revoke", "1").returncode == 0
-    wrong = _run("keys", "create", "--role", "owner", "--name", "x")
+    assert run_catalog("keys", "revoke", "1").returncode == 0
+    wrong = run_catalog("keys", "create", "--role", "owner", "--name", "x")
     assert wrong.returncode == 1
     assert wrong.stderr.strip().startswith("error: --role must be one of")
 
@@ -92,9 +77,9 @@ def test_export_writes_what_load_reads_back(catalog: Catalog, tmp_path: Path) ->
         '{"id": "a", "title": "Drill", "brand": "Bolt", "category": "Tools > Drills", '
         '"price": 10.5, "attributes": {"color": "Red"}}\n'
     )
-    assert _run("load", str(source)).returncode == 0
+    assert run_catalog("load", str(source)).returncode == 0
     exported = tmp_path / "out.jsonl"
-    result = _run("export", str(exported))
+    result = run_catalog("export", str(exported))
     assert result.returncode == 0, result.stderr
     line = orjson.loads(exported.read_bytes())
     assert {k: line[k] for k in ("id", "title", "brand", "category", "price", "attributes")} == {

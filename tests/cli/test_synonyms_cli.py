@@ -6,28 +6,30 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from tests.cli.test_load import _run
-from tests.conftest import Catalog
+from tests.support.catalog import Catalog
+from tests.support.cli import run_catalog
 
 
 def test_add_export_import_remove_rollback(catalog: Catalog, tmp_path: Path) -> None:
-    added = _run("synonyms", "add", "sofa, couch")
+    added = run_catalog("synonyms", "add", "sofa, couch")
     assert added.returncode == 0, added.stderr
     assert "rule 1 added (sofa, couch); synonyms version 1" in added.stdout
-    scoped = _run("synonyms", "add", "laptop => notebook computer", "--category", "Electronics")
+    scoped = run_catalog(
+        "synonyms", "add", "laptop => notebook computer", "--category", "Electronics"
+    )
     assert scoped.returncode == 0, scoped.stderr
 
     exported = tmp_path / "synonyms.txt"
-    assert _run("synonyms", "export", str(exported)).returncode == 0
+    assert run_catalog("synonyms", "export", str(exported)).returncode == 0
     assert exported.read_text() == (
         "sofa, couch\n# category: Electronics\nlaptop => notebook computer\n"
     )
-    listed = _run("synonyms", "list").stdout
+    listed = run_catalog("synonyms", "list").stdout
     assert "sofa, couch" in listed
     assert "laptop => notebook computer" in listed
 
-    assert _run("synonyms", "remove", "1").returncode == 0
-    assert _run("synonyms", "import", str(exported), "--replace").returncode == 0
+    assert run_catalog("synonyms", "remove", "1").returncode == 0
+    assert run_catalog("synonyms", "import", str(exported), "--replace").returncode == 0
     with catalog.engine.connect() as conn:
         rules = conn.execute(text("SELECT terms, category FROM synonym_rules ORDER BY id")).all()
         actors = conn.execute(text("SELECT DISTINCT actor FROM synonym_changes")).scalars().all()
@@ -37,9 +39,9 @@ def test_add_export_import_remove_rollback(catalog: Catalog, tmp_path: Path) -> 
     ]
     assert [a.startswith("cli:") for a in actors] == [True]
 
-    rolled = _run("synonyms", "rollback", "1")
+    rolled = run_catalog("synonyms", "rollback", "1")
     assert "rules of version 1 restored as version 5" in rolled.stdout
-    history = _run("synonyms", "history").stdout
+    history = run_catalog("synonyms", "history").stdout
     assert {"add", "remove", "replace", "rollback"} <= set(history.split())
 
 
@@ -52,7 +54,7 @@ def test_bad_rules_and_ids_exit_1_with_one_line(catalog: Catalog, tmp_path: Path
         (("synonyms", "rollback", "7"), "no synonyms version 7"),
         (("synonyms", "import", str(bad)), "line 2: output is empty"),
     ):
-        result = _run(*args)
+        result = run_catalog(*args)
         assert result.returncode == 1, result.stdout
         output = (result.stdout + result.stderr).strip()
         assert message in output

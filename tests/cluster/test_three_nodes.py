@@ -29,10 +29,10 @@ from indexer.verify import verify
 from ops.servers.elasticsearch import LocalElasticsearch
 from ops.servers.process import pid_alive
 from tests.cluster.conftest import CLUSTER_SUMMARY, NODES
-from tests.conftest import Catalog
 from tests.faults.api import ApiServer, SearchLoad
 from tests.faults.harness import WorkerPool, outbox_depth, wait_outbox_empty
 from tests.faults.writer import seeded_writer
+from tests.support.catalog import Catalog
 
 #: Three JVMs start, one restarts, under load, on CI's two cores: more than the suite's 300 s may
 #: pass (the bound is against a hang, not a speed check).

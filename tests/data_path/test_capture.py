@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Catalog
+from tests.support.catalog import Catalog
 
 
 def _tv(product_id: str, **extra: object) -> dict[str, object]:

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from indexer.apply import apply_pending
 from indexer.indices import alias_name, aliased_indices
 from indexer.verify import repair, verify
-from tests.conftest import Catalog
+from tests.support.catalog import Catalog
 
 
 def _product(product_id: str, title: str, **extra: object) -> dict[str, object]:

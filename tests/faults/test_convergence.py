@@ -31,7 +31,6 @@ from indexer.indices import alias_name
 from indexer.verify import verify
 from ops.servers import LocalServices
 from schemas.product_index import schema_version
-from tests.conftest import Catalog
 from tests.faults.api import ApiServer, SearchLoad
 from tests.faults.harness import (
     SUMMARY,
@@ -41,6 +40,7 @@ from tests.faults.harness import (
     wait_outbox_empty,
 )
 from tests.faults.writer import Writer, seeded_writer
+from tests.support.catalog import Catalog
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 

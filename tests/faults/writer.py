@@ -24,7 +24,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from catalog.products import upsert_products
 from ops.datasets.generator import generate_products
 from schemas.product import CanonicalProduct
-from tests.conftest import Catalog
+from tests.support.catalog import Catalog
 
 #: Relative weights of the kinds of change (`untracked` touches only a column the index ignores).
 WEIGHTS: Mapping[str, int] = {

@@ -26,8 +26,8 @@ from indexer.indices import alias_name, write_targets
 from indexer.verify import Report, verify
 from ops.datasets.generator import generate_products
 from ops.servers import LocalServices
-from tests.conftest import Catalog
 from tests.recovery.conftest import RECOVERY_SUMMARY, catalog_cli
+from tests.support.catalog import Catalog
 
 pytestmark = [pytest.mark.recovery, pytest.mark.slow]
 

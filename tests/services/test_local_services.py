@@ -13,11 +13,10 @@ import time
 import pytest
 from elasticsearch import Elasticsearch
 
-from catalog.settings import PROJECT_ROOT, Settings
+from catalog.settings import Settings
 from ops.servers import LocalServices
 from ops.servers.process import pid_alive, read_pid
-
-CATALOG = str(PROJECT_ROOT / ".venv" / "bin" / "catalog")
+from tests.support.cli import CATALOG
 
 
 def _local() -> LocalServices:
