@@ -88,12 +88,12 @@ def _nul_location(value: Any, loc: list[str | int]) -> list[str | int] | None:
         return loc if NUL in value else None
     if isinstance(value, dict):
         for key, item in value.items():
-            found = loc + [key] if NUL in key else _nul_location(item, loc + [key])
+            found = [*loc, key] if NUL in key else _nul_location(item, [*loc, key])
             if found:
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            found = _nul_location(item, loc + [index])
+            found = _nul_location(item, [*loc, index])
             if found:
                 return found
     return None
