@@ -99,6 +99,17 @@ def _nul_location(value: Any, loc: list[str | int]) -> list[str | int] | None:
     return None
 
 
+def _nul_parameter(query_string: bytes) -> str | None:
+    """The first query parameter whose name or value holds NUL (parsed only when one may)."""
+    if b"%00" not in query_string and b"\x00" not in query_string:
+        return None
+    query = query_string.decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if NUL in name or NUL in value:
+            return name.replace(NUL, "\\0")
+    return None
+
+
 def _nul_in_body(body: bytes) -> list[str | int] | None:
     if b"\x00" not in body and b"\\u0000" not in body:
         return None
@@ -124,12 +135,11 @@ class RefuseHostileInput:
             msg = "the path must not contain NUL"
             await _refuse(scope, receive, send, 400, [{"loc": ["path"], "msg": msg}])
             return
-        query = scope["query_string"].decode("latin-1")
-        for name, value in parse_qsl(query, keep_blank_values=True):
-            if NUL in name or NUL in value:
-                detail = [{"loc": ["query", name], "msg": f"{name} must not contain NUL"}]
-                await _refuse(scope, receive, send, 400, detail)
-                return
+        name = _nul_parameter(scope["query_string"])
+        if name is not None:
+            detail = [{"loc": ["query", name], "msg": f"{name} must not contain NUL"}]
+            await _refuse(scope, receive, send, 400, detail)
+            return
         too_large = [
             {"loc": ["body"], "msg": f"the body may not exceed {self.max_body_bytes} bytes"}
         ]
@@ -155,8 +165,8 @@ class RefuseHostileInput:
         body = b"".join(chunks)
         where = _nul_in_body(body)
         if where is not None:
-            detail = [{"loc": where, "msg": "text must not contain NUL"}]
-            await _refuse(scope, receive, send, 422, detail)
+            nul = [{"loc": where, "msg": "text must not contain NUL"}]
+            await _refuse(scope, receive, send, 422, nul)
             return
         whole: Message = {"type": "http.request", "body": body, "more_body": False}
         await self.app(scope, _replay(whole, receive), send)

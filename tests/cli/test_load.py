@@ -74,6 +74,29 @@ def test_load_reports_nul_lines_one_each_and_writes_the_good_ones(
     assert ids == ["a", "e"]
 
 
+def test_load_with_a_mapping_reports_bad_records_and_writes_the_good_ones(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    path = tmp_path / "cellphones.json"
+    records = [
+        {"name": "Acme Phone", "price": 199},
+        {"name": "", "price": 5},
+        {"name": "Bolt Phone", "price": -3},
+        {"name": "Cobalt Phone", "price": 299},
+    ]
+    path.write_bytes(orjson.dumps(records))
+    result = _run("load", str(path), "--mapping", "bestbuy-cellphones")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    reported = [line for line in result.stderr.splitlines() if line.startswith("line ")]
+    assert [line.split(":")[:2] for line in reported] == [
+        ["line 2", " title"],
+        ["line 3", " price"],
+    ]
+    assert "2 products written, 2 lines rejected" in result.stdout
+    assert _count(catalog) == 2
+
+
 def test_seed_is_deterministic_and_if_empty_changes_nothing(catalog: Catalog) -> None:
     assert _run("seed", "--products", "50").returncode == 0
     with catalog.engine.connect() as conn:
