@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, RowMapping, text
 from sqlalchemy.dialects.postgresql import insert
 
@@ -139,6 +140,34 @@ def upsert_products(
     result.written = len(versions)
     result.last_version = max(versions)
     return result
+
+
+def valid_products(
+    records: Iterable[tuple[int, dict[str, Any] | ValidationError]], rejected: list[str]
+) -> Iterator[CanonicalProduct]:
+    """The products among numbered records; each bad one becomes one line in `rejected`.
+
+    A record is a line of a file (or an entry of a data set), already parsed or its parse error;
+    a bad one (malformed JSON, an invalid field, NUL in a text) is reported by number and skipped,
+    so the good records around it still load.
+    """
+    for number, record in records:
+        product = _validated(record)
+        if isinstance(product, ValidationError):
+            first = product.errors()[0]
+            field = ".".join(map(str, first["loc"])) or "line"
+            rejected.append(f"line {number}: {field}: {first['msg']}")
+        else:
+            yield product
+
+
+def _validated(record: dict[str, Any] | ValidationError) -> CanonicalProduct | ValidationError:
+    if isinstance(record, ValidationError):
+        return record
+    try:
+        return CanonicalProduct.model_validate(record)
+    except ValidationError as error:
+        return error
 
 
 def load_stream(

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,6 +62,24 @@ class Settings(BaseSettings):
     auth_failures_per_minute: int = Field(
         default=5, ge=1, description="Failed API key attempts per client per minute before 429."
     )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description=(
+            "Addresses or networks (comma-separated) of the reverse proxies whose X-Forwarded-For "
+            "names the client; the default, none, makes the connecting address the client."
+        ),
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="Largest request body the API reads; a larger one is refused with 413.",
+    )
+    after_wait_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=10,
+        description="Longest a search with `after=SEQ` waits for that change to be searchable.",
+    )
     api_host: str = Field(default="127.0.0.1", description="Address `catalog serve` binds.")
     api_port: int = Field(default=8000, ge=1, le=65535, description="Port `catalog serve` binds.")
     api_workers: int = Field(default=1, ge=1, description="uvicorn worker processes.")
@@ -98,6 +117,13 @@ class Settings(BaseSettings):
         ge=1,
         description="Searches with results a query needs to be suggested (keeps one-off queries out).",
     )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
 
     @field_validator("index_prefix")
     @classmethod

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 from elasticsearch import Elasticsearch, helpers
 from sqlalchemy import Connection, Engine, RowMapping, text
 
@@ -138,16 +139,24 @@ def apply_pending(
     return applied
 
 
-def wait_applied(engine: Engine, seq: int, timeout: float, poll: float = 0.05) -> bool:
-    """Wait until every change up to `seq` is searchable (no outbox entry at or below it)."""
+def is_applied(engine: Engine, seq: int) -> bool:
+    """Whether every change up to `seq` is searchable (no outbox entry at or below it)."""
+    with engine.connect() as conn:
+        pending = conn.execute(
+            text("SELECT EXISTS (SELECT 1 FROM outbox WHERE seq <= :seq)"), {"seq": seq}
+        ).scalar()
+    return not pending
+
+
+async def wait_applied(engine: Engine, seq: int, timeout: float, poll: float = 0.05) -> bool:
+    """Wait up to `timeout` seconds for change `seq` to be searchable; False if it is not yet.
+
+    Asynchronous so that a waiting request holds no thread: each check borrows a pool thread for
+    one indexed query (milliseconds), and the waits between checks are sleeps on the event loop.
+    """
     deadline = time.monotonic() + timeout
-    while True:
-        with engine.connect() as conn:
-            pending = conn.execute(
-                text("SELECT EXISTS (SELECT 1 FROM outbox WHERE seq <= :seq)"), {"seq": seq}
-            ).scalar()
-        if not pending:
-            return True
-        if time.monotonic() >= deadline:
+    while not await anyio.to_thread.run_sync(is_applied, engine, seq):
+        if time.monotonic() + poll > deadline:
             return False
-        time.sleep(poll)
+        await anyio.sleep(poll)
+    return True

@@ -186,6 +186,17 @@ class CanonicalProduct(BaseModel):
             raise ValueError("id must not contain whitespace or control characters")
         return value
 
+    @field_validator("sku", "title", "description", "brand", "category", "attributes", "image")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text cannot hold NUL: refused here, it is a bad line, not a failed batch.
+        texts = value.values() if isinstance(value, dict) else [value]
+        for text in texts:
+            items = text if isinstance(text, list) else [text]
+            if any(isinstance(item, str) and "\x00" in item for item in items):
+                raise ValueError("text must not contain NUL")
+        return value
+
     @field_validator("category")
     @classmethod
     def _category_is_a_path(cls, value: str | None) -> str | None:

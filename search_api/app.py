@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from catalog.analytics.buffer import EventBuffer
 from catalog.connections import database_engine, elasticsearch_client, redis_client
 from catalog.settings import Settings, get_settings
+from search_api import edge
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep
 from search_api.health import check_health
 from search_api.responses import FastJSONResponse
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events.router)
     app.include_router(analytics.router)
 
+    edge.install(app, settings)
     app.add_middleware(ObserveRequests)
 
     @app.exception_handler(ESConnectionError)

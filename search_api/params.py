@@ -54,10 +54,10 @@ async def search_filters(
     category: Annotated[
         str | None, Query(max_length=500, pattern=PRINTABLE, examples=["Electronics > TVs"])
     ] = None,
-    price_min: Annotated[float | None, Query(ge=0)] = None,
-    price_max: Annotated[float | None, Query(ge=0)] = None,
+    price_min: Annotated[float | None, Query(ge=0, allow_inf_nan=False)] = None,
+    price_max: Annotated[float | None, Query(ge=0, allow_inf_nan=False)] = None,
     in_stock: bool | None = None,
-    min_rating: Annotated[float | None, Query(ge=0, le=5)] = None,
+    min_rating: Annotated[float | None, Query(ge=0, le=5, allow_inf_nan=False)] = None,
     attr: Annotated[list[str], Query(max_length=20, examples=[["color:Black"]])] = [],  # noqa: B006
 ) -> Filters:
     if price_min is not None and price_max is not None and price_min > price_max:

@@ -4,27 +4,45 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import math
 import time
 from typing import Any
 
 import orjson
 from elasticsearch import Elasticsearch
 
-from search_api.query import TEXT_MATCHES, TOTAL_BOUND, SearchRequest, build_search, parse_facets
+from search_api.query import (
+    SORTS,
+    TEXT_MATCHES,
+    TOTAL_BOUND,
+    SearchRequest,
+    build_search,
+    parse_facets,
+)
 
 
 def encode_cursor(sort_values: list[Any]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(sort_values)).decode()
 
 
-def decode_cursor(cursor: str) -> list[Any]:
-    """Raise ValueError on anything but a cursor this API wrote."""
+def decode_cursor(cursor: str, sort: str) -> list[Any]:
+    """Raise ValueError on anything but a cursor this API could have written for `sort`.
+
+    One finite number or NUL-free string per sort key: Elasticsearch writes a missing value as
+    the string "Infinity", and a value of the wrong kind for its field it refuses with a 400
+    that the route answers as a bad cursor.
+    """
     try:
         values = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, orjson.JSONDecodeError) as exc:
         raise ValueError("cursor is malformed") from exc
-    if not isinstance(values, list) or not values or len(values) > 4:
-        raise ValueError("cursor is malformed")
+    if not isinstance(values, list) or len(values) != len(SORTS[sort]):
+        raise ValueError(f"cursor is malformed or was made for another sort than {sort}")
+    for value in values:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        text = isinstance(value, str) and "\x00" not in value
+        if not ((number and math.isfinite(value)) or text):
+            raise ValueError("cursor is malformed")
     return values
 
 

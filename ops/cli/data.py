@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import typer
-from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
 from catalog import connections
 from catalog.local_state import ServiceError
-from catalog.products import load_stream
+from catalog.products import load_stream, valid_products
 from catalog.settings import get_settings
 from ops.cli.shell import console, err, fail, open_engine, progress_bar
 from schemas.product import CanonicalProduct
@@ -78,21 +77,9 @@ def load(
     if mapping is not None:
         if mapping not in MAPPINGS:
             raise fail(f"unknown mapping {mapping!r}; known: {', '.join(sorted(MAPPINGS))}")
-        stream: Iterable[CanonicalProduct] = (
-            CanonicalProduct.model_validate(p) for p in MAPPINGS[mapping](path)
-        )
+        stream = valid_products(enumerate(MAPPINGS[mapping](path), start=1), bad)
     else:
-
-        def valid() -> Iterator[CanonicalProduct]:
-            for line_number, parsed in read_canonical_jsonl(path):
-                if isinstance(parsed, ValidationError):
-                    first = parsed.errors()[0]
-                    field = ".".join(map(str, first["loc"])) or "line"
-                    bad.append(f"line {line_number}: {field}: {first['msg']}")
-                else:
-                    yield CanonicalProduct.model_validate(parsed)
-
-        stream = valid()
+        stream = valid_products(read_canonical_jsonl(path), bad)
     written = _store(stream, None, f"loading {path.name}")
     for line in bad[:20]:
         err.print(line, highlight=False)

@@ -42,4 +42,5 @@ def serve(
         workers=workers or settings.api_workers,
         log_level=settings.log_level.lower(),
         access_log=False,
+        proxy_headers=False,  # the app decides whom to trust: TRUSTED_PROXIES
     )

@@ -6,7 +6,8 @@ import time
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from elasticsearch import BadRequestError
+from fastapi import APIRouter, Depends, Query, Request
 
 from indexer.apply import wait_applied
 from indexer.indices import alias_name
@@ -30,7 +31,8 @@ from search_api.search import decode_cursor, run_search
 router = APIRouter(tags=["search"], dependencies=[PublicDep])
 
 MAX_PER_PAGE = 100
-AFTER_TIMEOUT = 5.0
+#: The largest seq PostgreSQL can hold (bigint); a larger `after` could never be applied.
+MAX_SEQ = 2**63 - 1
 KNOWN = FILTER_PARAMETERS | {"q", "sort", "page", "per_page", "cursor", "facets", "after"}
 
 
@@ -55,6 +57,25 @@ def _facets(value: str | None) -> tuple[str, ...]:
     return names
 
 
+async def after_applied(
+    engine: EngineDep,
+    settings: SettingsDep,
+    after: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=MAX_SEQ,
+            description="Wait (briefly: AFTER_WAIT_SECONDS) until change `after` is searchable; "
+            "the answer's `after.applied` says whether it was.",
+        ),
+    ] = None,
+) -> dict[str, int | bool] | None:
+    """Read-your-writes, waited for on the event loop before the search takes a pool thread."""
+    if after is None:
+        return None
+    return {"seq": after, "applied": await wait_applied(engine, after, settings.after_wait_seconds)}
+
+
 @router.get("/search", summary="Search products with facets")
 def search(
     request: Request,
@@ -64,15 +85,13 @@ def search(
     engine: EngineDep,
     filters: FiltersDep,
     synonyms: SynonymsDep,
+    after: Annotated[dict[str, int | bool] | None, Depends(after_applied)],
     q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH, examples=["55in tv"])] = None,
     sort: Sort = Sort.relevance,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
     cursor: Annotated[str | None, Query(max_length=1000)] = None,
     facets: Annotated[str | None, Query(max_length=300, examples=["brand,category,price"])] = None,
-    after: Annotated[
-        int | None, Query(ge=0, description="Wait until change `after` is searchable.")
-    ] = None,
     session_id: SessionId = None,
 ) -> FastJSONResponse:
     started = time.perf_counter()
@@ -82,12 +101,9 @@ def search(
     search_after = None
     if cursor is not None:
         try:
-            search_after = decode_cursor(cursor)
+            search_after = decode_cursor(cursor, sort.value)
         except ValueError as exc:
             raise bad("cursor", str(exc)) from exc
-    applied = True
-    if after is not None:
-        applied = wait_applied(engine, after, AFTER_TIMEOUT)
     # Synonyms only matter to a text query; their version keys the cache like the index's.
     version, rules = synonyms.current() if q else (0, None)
     query = analyzed(q, rules.for_category(filters.category) if rules else None)
@@ -111,18 +127,24 @@ def search(
         "syn": version,
     }
     index = alias_name(settings.index_prefix)
-    body, hit = cached(
-        redis,
-        settings.index_prefix,
-        "search",
-        params,
-        settings.cache_ttl_seconds,
-        lambda: run_search(es, index, search_request),
-    )
+    try:
+        body, hit = cached(
+            redis,
+            settings.index_prefix,
+            "search",
+            params,
+            settings.cache_ttl_seconds,
+            lambda: run_search(es, index, search_request),
+        )
+    except BadRequestError as exc:
+        if search_after is None:
+            raise
+        # A well-formed cursor whose values do not fit the fields (text where a price goes).
+        raise bad("cursor", "cursor does not fit this search") from exc
     body["applied"] = applied_filters(filters)
     body["page"] = {"page": page, "per_page": per_page}
     if after is not None:
-        body["after"] = {"seq": after, "applied": applied}
+        body["after"] = after
     body["search_id"] = record_search(
         request,
         kind="search",

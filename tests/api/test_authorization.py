@@ -8,27 +8,8 @@ from sqlalchemy import text
 
 from catalog.keys import revoke
 from search_api.app import create_app
+from tests.support.access import PUBLIC, REQUIRED
 from tests.support.catalog import Catalog, bearer
-
-#: Routes a shopper reaches without a key; every other route needs one.
-PUBLIC = {
-    "/search",
-    "/autocomplete",
-    "/facets/{name}",
-    "/products/{product_id}",
-    "/products/{product_id}/similar",
-    "/health",
-    "/metrics",
-    "/events/click",
-}
-#: The grant each protected route prefix requires.
-REQUIRED = {
-    "/admin/products": "admin",
-    "/admin/keys": "admin",
-    "/admin/reindex": "admin",
-    "/admin/synonyms": "merchandiser",
-    "/admin/analytics": "merchandiser",
-}
 
 
 def _routes() -> list[tuple[str, str]]:

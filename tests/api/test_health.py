@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from catalog.settings import PROJECT_ROOT, Settings
 from ops.servers.process import choose_port
@@ -12,12 +14,26 @@ from search_api.app import create_app
 from tests.support.catalog import Catalog
 
 
+def _version(text: str) -> tuple[int, ...]:
+    """ "15.8" -> (15, 8): compared as numbers, so "9.6" is below 15 (as strings it is above)."""
+    return tuple(int(part) for part in re.findall(r"\d+", text.split()[0]))
+
+
+def _sample(body: str, name: str, **labels: str) -> float:
+    """The value of one sample in a Prometheus text exposition (0 when it is not there yet)."""
+    for family in text_string_to_metric_families(body):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return float(sample.value)
+    return 0.0
+
+
 def test_health_reports_each_dependency(catalog: Catalog, api: TestClient) -> None:
     response = api.get("/health")
     assert response.status_code == 200
     deps = response.json()["dependencies"]
     assert deps["elasticsearch"]["version"].startswith("8.19.")
-    assert deps["postgres"]["version"].split(".")[0] >= "15"
+    assert _version(deps["postgres"]["version"]) >= (15,)
     assert deps["redis"]["version"].startswith("7.")
 
 
@@ -65,8 +81,19 @@ def test_services_status_lists_the_three_servers(settings: Settings) -> None:
 
 def test_metrics_expose_latency_cache_and_outbox_depth(catalog: Catalog, api: TestClient) -> None:
     catalog.put({"id": "m-1", "title": "Metric Drill"})
+    catalog.reindex()
+    before = api.get("/metrics").text
+    searches = {"route": "/search", "method": "GET", "status": "200"}
     api.get("/search", params={"q": "drill"})
-    body = api.get("/metrics").text
-    assert "catalog_outbox_depth 1.0" in body
-    assert 'catalog_request_seconds_count{method="GET",route="/search"' in body
-    assert "catalog_cache_requests_total" in body
+    api.get("/search", params={"q": "drill"})
+    after = api.get("/metrics").text
+    assert _sample(after, "catalog_outbox_depth") == 1.0
+    catalog.sync()
+    assert _sample(api.get("/metrics").text, "catalog_outbox_depth") == 0.0
+    # The registry is per process: what moved, not what is there, proves these two requests.
+    for name, labels, moved in [
+        ("catalog_request_seconds_count", searches, 2.0),
+        ("catalog_cache_requests_total", {"route": "search", "result": "miss"}, 1.0),
+        ("catalog_cache_requests_total", {"route": "search", "result": "hit"}, 1.0),
+    ]:
+        assert _sample(after, name, **labels) - _sample(before, name, **labels) == moved, name

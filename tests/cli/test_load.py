@@ -35,6 +35,53 @@ def test_load_upserts_valid_lines_and_reports_bad_ones(catalog: Catalog, tmp_pat
     assert _count(catalog) == 1
 
 
+def test_load_reports_nul_lines_one_each_and_writes_the_good_ones(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    path = tmp_path / "products.jsonl"
+    path.write_bytes(
+        b'{"id": "a", "title": "Drill"}\n'
+        b'{"id": "b", "title": "Saw \\u0000 blade"}\n'
+        b'{"id": "c", "title": "Raw \x00 byte"}\n'
+        b'{"id": "d", "title": "Hammer", "attributes": {"color": ["Bl\\u0000ack"]}}\n'
+        b'{"id": "e", "title": "Level"}\n'
+    )
+    result = run_catalog("load", str(path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    reported = [line for line in result.stderr.splitlines() if line.startswith("line ")]
+    assert [line.split(":")[0] for line in reported] == ["line 2", "line 3", "line 4"]
+    assert reported[0].startswith("line 2: title:")
+    assert reported[2].startswith("line 4: attributes:")
+    assert "2 products written, 3 lines rejected" in result.stdout
+    with catalog.engine.connect() as conn:
+        ids = conn.execute(text("SELECT id FROM products ORDER BY id")).scalars().all()
+    assert ids == ["a", "e"]
+
+
+def test_load_with_a_mapping_reports_bad_records_and_writes_the_good_ones(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    path = tmp_path / "cellphones.json"
+    records = [
+        {"name": "Acme Phone", "price": 199},
+        {"name": "", "price": 5},
+        {"name": "Bolt Phone", "price": -3},
+        {"name": "Cobalt Phone", "price": 299},
+    ]
+    path.write_bytes(orjson.dumps(records))
+    result = run_catalog("load", str(path), "--mapping", "bestbuy-cellphones")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    reported = [line for line in result.stderr.splitlines() if line.startswith("line ")]
+    assert [line.split(":")[:2] for line in reported] == [
+        ["line 2", " title"],
+        ["line 3", " price"],
+    ]
+    assert "2 products written, 2 lines rejected" in result.stdout
+    assert _count(catalog) == 2
+
+
 def test_seed_is_deterministic_and_if_empty_changes_nothing(catalog: Catalog) -> None:
     assert run_catalog("seed", "--products", "50").returncode == 0
     with catalog.engine.connect() as conn:

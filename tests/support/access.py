@@ -1,0 +1,24 @@
+"""Which routes are public and which grant each protected prefix needs: what the authorization
+test checks route by route and the fuzz run uses to pick a key."""
+
+from __future__ import annotations
+
+#: Routes a shopper reaches without a key; every other route needs one.
+PUBLIC = {
+    "/search",
+    "/autocomplete",
+    "/facets/{name}",
+    "/products/{product_id}",
+    "/products/{product_id}/similar",
+    "/health",
+    "/metrics",
+    "/events/click",
+}
+#: The grant each protected route prefix requires.
+REQUIRED = {
+    "/admin/products": "admin",
+    "/admin/keys": "admin",
+    "/admin/reindex": "admin",
+    "/admin/synonyms": "merchandiser",
+    "/admin/analytics": "merchandiser",
+}
