@@ -218,4 +218,12 @@ def export(
 
 
 # The indexing commands register themselves on `app`; imported last because they import from here.
-from catalog import cli_analytics, cli_bench, cli_indexing, cli_keys, cli_recovery, cli_synonyms  # noqa: E402, F401
+from catalog import (  # noqa: E402, F401
+    cli_analytics,
+    cli_bench,
+    cli_indexing,
+    cli_keys,
+    cli_recovery,
+    cli_scheduler,
+    cli_synonyms,
+)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
-import orjson
 import typer
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import Elasticsearch
@@ -20,6 +17,7 @@ from catalog.settings import get_settings
 from indexer import indices
 from indexer.jobs import index_queue
 from indexer.metrics import bump_generation, percentile, recent_lags
+from indexer.schedule import describe_schedule
 from schemas.product_index import schema_version
 
 outbox_app = typer.Typer(help="The change outbox and the index queue.", no_args_is_help=True)
@@ -118,13 +116,12 @@ def worker(
     burst: bool = typer.Option(False, help="Drain the outbox and the queue, then exit."),
     dispatcher: bool = typer.Option(True, help="Also run the outbox dispatcher."),
     metrics_port: int | None = typer.Option(None, help="Serve Prometheus metrics on this port."),
-    cron: bool = typer.Option(False, help="Also schedule reconciliation (one worker only)."),
 ) -> None:
-    """Run an indexer worker (RQ) with the outbox dispatcher."""
+    """Run an indexer worker (RQ) with the outbox dispatcher; it also runs the scheduled jobs."""
     from indexer.worker import run_worker
 
     try:
-        run_worker(dispatcher=dispatcher, burst=burst, metrics_port=metrics_port, cron=cron)
+        run_worker(dispatcher=dispatcher, burst=burst, metrics_port=metrics_port)
     except ServiceError as exc:
         raise fail(str(exc)) from exc
 
@@ -149,7 +146,7 @@ def serve(
 
 @outbox_app.command("status")
 def outbox_status() -> None:
-    """Outbox depth, queued and failed jobs, and recent commit-to-searchable lag."""
+    """Outbox depth, queued and failed jobs, recent lag, and how each scheduled job last ended."""
     engine = _engine()
     prefix = get_settings().index_prefix
     with engine.connect() as conn:
@@ -167,14 +164,8 @@ def outbox_status() -> None:
     for label, fraction in (("lag p50 (s)", 0.5), ("lag p99 (s)", 0.99)):
         value = percentile(lags, fraction)
         table.add_row(f"{label}, last {len(lags)}", f"{value:.3f}" if value is not None else "-")
-    last = redis.get(f"{prefix}:reconcile:last")
-    if last is not None:
-        run = orjson.loads(last)
-        table.add_row(
-            "last reconciliation",
-            f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(run['at']))} UTC: "
-            f"{run['differences']} differences, {run['repaired']} repaired",
-        )
+    for row in describe_schedule(redis, prefix):
+        table.add_row(*row)
     console.print(table)
 
 
