@@ -58,19 +58,24 @@ def settings() -> Settings:
     return get_settings()
 
 
-@pytest.fixture(scope="session")
-def engine(settings: Settings) -> Iterator[Engine]:
+def fresh_database(database_url: str) -> Engine:
+    """Drop and create the tests' database, migrate it to head, and return an engine on it."""
     from catalog.database import migrate
 
-    assert settings.database_url is not None
-    url = make_url(settings.database_url)
+    url = make_url(database_url)
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{url.database}"'))
     admin.dispose()
-    migrate(settings.database_url)
-    test_engine = create_engine(url)
+    migrate(database_url)
+    return create_engine(url)
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    assert settings.database_url is not None
+    test_engine = fresh_database(settings.database_url)
     yield test_engine
     test_engine.dispose()
 
