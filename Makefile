@@ -6,7 +6,7 @@ CATALOG := .venv/bin/catalog
 PYTEST := .venv/bin/pytest
 DEMO_PRODUCTS ?= 3000
 
-.PHONY: help bootstrap services down demo test test-faults test-cluster test-drill lint format bench
+.PHONY: help bootstrap services down demo test test-system test-faults test-cluster test-drill lint format bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,6 +25,9 @@ demo: services ## Load a sample catalog and serve the API on 127.0.0.1:8000 with
 
 test: services ## Run the whole test suite against real servers
 	@$(PYTEST) -p no:cacheprovider
+
+test-system: services ## The shipped processes started as a user starts them, driven over HTTP
+	@$(PYTEST) -p no:cacheprovider -m system
 
 test-faults: services ## Run the fault-injection suite
 	@$(PYTEST) -p no:cacheprovider -m faults

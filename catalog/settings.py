@@ -105,7 +105,28 @@ class Settings(BaseSettings):
         description="Analytics events an API process holds while PostgreSQL is down; more are dropped.",
     )
     analytics_ship_seconds: int = Field(
-        default=60, ge=5, description="How often the worker ships analytics to Elasticsearch."
+        default=60,
+        ge=1,
+        description="How often `catalog scheduler` has a worker ship analytics to Elasticsearch.",
+    )
+    reconcile_seconds: int = Field(
+        default=300,
+        ge=1,
+        description="How often `catalog scheduler` has a worker compare PostgreSQL with the index "
+        "and repair every difference.",
+    )
+    rollup_seconds: int = Field(
+        default=3600,
+        ge=1,
+        description="How often `catalog scheduler` has a worker fold analytics events past the "
+        "retention window into daily sums.",
+    )
+    scheduler_lock_seconds: float = Field(
+        default=15.0,
+        ge=1,
+        description="Lifetime of the active scheduler's Redis lock, renewed every third of it; a "
+        "standby scheduler takes over once it expires, and /health calls the scheduler stopped "
+        "when its heartbeat is older than twice this.",
     )
     analytics_popular_days: int = Field(
         default=30,

@@ -9,7 +9,6 @@ import logging
 import time
 from functools import lru_cache
 
-import orjson
 from elasticsearch import Elasticsearch
 from redis import Redis
 from redis.exceptions import RedisError
@@ -73,9 +72,9 @@ def index_products(pending: dict[str, int]) -> dict[str, int]:
 
 
 def reconcile() -> dict[str, int]:
-    """The scheduled job: compare PostgreSQL with the index, re-queue every difference, record it.
+    """The scheduled job: compare PostgreSQL with the index and re-queue every difference.
 
-    The last run's outcome is kept in Redis (`<prefix>:reconcile:last`) for `catalog outbox status`.
+    `catalog scheduler` enqueues it (see `indexer.schedule`, which records each run's outcome).
     """
     from indexer.verify import repair, verify
 
@@ -90,7 +89,6 @@ def reconcile() -> dict[str, int]:
         "repaired": repaired,
         "in_flight": report.in_flight,
     }
-    redis_client().set(f"{prefix}:reconcile:last", orjson.dumps(outcome))
     if report.differences:
         log.warning("reconciliation repaired %d differences", repaired)
     return outcome

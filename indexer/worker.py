@@ -17,48 +17,13 @@ from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Queue
-from rq.cron import CronScheduler
 from rq.worker import SimpleWorker
 
-from catalog.analytics.jobs import (
-    JOB_TIMEOUT,
-    ROLLUP_EVERY_SECONDS,
-    rollup_analytics,
-    ship_analytics,
-)
 from catalog.connections import redis_client, shared_engine
-from catalog.settings import get_settings
-from indexer.jobs import QUEUE, index_queue, reconcile
+from indexer.jobs import index_queue
 from indexer.outbox import Dispatcher
 
-#: How often the scheduled reconciliation compares PostgreSQL with the index.
-RECONCILE_EVERY_SECONDS = 300
-
 log = logging.getLogger(__name__)
-
-
-def start_reconciliation(every: int = RECONCILE_EVERY_SECONDS) -> threading.Thread:
-    """Enqueue `reconcile` every `every` seconds (RQ's cron scheduler, in a daemon thread), and the
-    analytics jobs: shipping every `ANALYTICS_SHIP_SECONDS`, the retention rollup hourly.
-
-    Run it in one process only (`catalog worker --cron`): every scheduler enqueues its own runs.
-    """
-    scheduler = CronScheduler(connection=redis_client(), logging_level="WARNING")
-    scheduler.register(reconcile, QUEUE, interval=every, job_timeout=1800, name="reconcile")
-    ship_every = get_settings().analytics_ship_seconds
-    scheduler.register(
-        ship_analytics, QUEUE, interval=ship_every, job_timeout=JOB_TIMEOUT, name="analytics-ship"
-    )
-    scheduler.register(
-        rollup_analytics,
-        QUEUE,
-        interval=ROLLUP_EVERY_SECONDS,
-        job_timeout=JOB_TIMEOUT,
-        name="analytics-rollup",
-    )
-    thread = threading.Thread(target=scheduler.start, name="cron", daemon=True)
-    thread.start()
-    return thread
 
 
 def run_worker(
@@ -66,16 +31,17 @@ def run_worker(
     dispatcher: bool = True,
     burst: bool = False,
     metrics_port: int | None = None,
-    cron: bool = False,
 ) -> None:
+    """Index until stopped (or, with `burst`, until the outbox and the queue are empty).
+
+    Also runs the scheduled jobs that `catalog scheduler` enqueues on the same queue.
+    """
     redis = redis_client()
     queue = index_queue(redis)
     stop = threading.Event()
     thread: threading.Thread | None = None
     if metrics_port:
         start_http_server(metrics_port, addr="127.0.0.1")
-    if cron and not burst:
-        start_reconciliation()
     if dispatcher:
         outbox = Dispatcher(shared_engine(), queue)
         if burst:

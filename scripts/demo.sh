@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make demo`: migrate, seed once, index once, then run the worker and the API until Ctrl-C.
+# `make demo`: migrate, seed once, index once, then run the worker, the scheduler and the API until
+# Ctrl-C.
 # A second run finds the catalog and the index in place and goes straight to serving.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,9 +11,11 @@ $catalog migrate
 $catalog seed --products "$products" --if-empty
 $catalog reindex --if-needed
 
-$catalog worker --cron &
+$catalog worker &
 worker=$!
-trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+$catalog scheduler &
+scheduler=$!
+trap 'kill $worker $scheduler 2>/dev/null; wait $worker $scheduler 2>/dev/null' EXIT INT TERM
 
 port="${API_PORT:-8000}"
 cat <<TXT
@@ -21,7 +24,7 @@ Catalog Search is serving on http://127.0.0.1:${port}  (OpenAPI docs: http://127
 Try:
   curl -s 'http://127.0.0.1:${port}/search?q=55in+tv&facets=brand,category,price' | python3 -m json.tool
   curl -s 'http://127.0.0.1:${port}/health' | python3 -m json.tool
-Ctrl-C stops the API and the worker (the servers keep running: make down stops them).
+Ctrl-C stops the API, the worker and the scheduler (the servers keep running: make down stops them).
 
 TXT
 $catalog serve

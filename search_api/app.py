@@ -24,7 +24,7 @@ from catalog.analytics.buffer import EventBuffer
 from catalog.connections import database_engine, elasticsearch_client, redis_client
 from catalog.settings import Settings, get_settings
 from search_api import edge
-from search_api.deps import ElasticsearchDep, EngineDep, RedisDep
+from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep
 from search_api.health import check_health
 from search_api.responses import FastJSONResponse
 from search_api.routes import (
@@ -197,8 +197,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     @app.get("/health", tags=["operations"], summary="Dependencies' status, version and latency")
-    def health(es: ElasticsearchDep, engine: EngineDep, redis: RedisDep) -> JSONResponse:
-        ok, body = check_health(es, engine, redis)
+    def health(
+        es: ElasticsearchDep, engine: EngineDep, redis: RedisDep, settings: SettingsDep
+    ) -> JSONResponse:
+        ok, body = check_health(es, engine, redis, settings)
         return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")

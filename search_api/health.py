@@ -1,4 +1,8 @@
-"""`GET /health`: each dependency's status, version and latency; 503 naming whatever is down."""
+"""`GET /health`: each dependency's status, version and latency; 503 naming whatever is down.
+
+The scheduler is reported too, but a stopped one only makes the status `degraded` (200): search
+still answers, while reconciliation and analytics wait for it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,11 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import Engine, text
+
+from catalog.settings import Settings
+from indexer.schedule import heartbeat_age
 
 
 def _probe(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -51,12 +59,35 @@ def _redis(redis: Redis) -> dict[str, Any]:
     return {"version": info["redis_version"]}
 
 
-def check_health(es: Elasticsearch, engine: Engine, redis: Redis) -> tuple[bool, dict[str, Any]]:
+def _scheduler(redis: Redis, settings: Settings) -> dict[str, Any]:
+    """`stopped` when the active scheduler's heartbeat is older than two lock lifetimes."""
+    try:
+        age = heartbeat_age(redis, settings.index_prefix)
+    except RedisError as exc:
+        return {"status": "unknown", "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+    if age is None:
+        return {"status": "stopped", "error": "no scheduler heartbeat: run `catalog scheduler`"}
+    stale = age > 2 * settings.scheduler_lock_seconds
+    return {"status": "stopped" if stale else "ok", "heartbeat_age_s": round(age, 1)}
+
+
+def check_health(
+    es: Elasticsearch, engine: Engine, redis: Redis, settings: Settings
+) -> tuple[bool, dict[str, Any]]:
+    """Whether every dependency is up (else 503), and the body naming what is down or degraded."""
     dependencies = {
         "elasticsearch": _probe(lambda: _elasticsearch(es)),
         "postgres": _probe(lambda: _postgres(engine)),
         "redis": _probe(lambda: _redis(redis)),
     }
     down = [name for name, result in dependencies.items() if result["status"] != "ok"]
-    body = {"status": "ok" if not down else "degraded", "down": down, "dependencies": dependencies}
+    scheduler = _scheduler(redis, settings)
+    degraded = [*down, *(["scheduler"] if scheduler["status"] == "stopped" else [])]
+    body = {
+        "status": "ok" if not degraded else "degraded",
+        "down": down,
+        "degraded": degraded,
+        "dependencies": dependencies,
+        "scheduler": scheduler,
+    }
     return not down, body

@@ -14,7 +14,7 @@ import pytest
 from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 from redis import Redis
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, make_url, text
 
 from catalog import connections
 from catalog.connections import elasticsearch_client, redis_client
@@ -22,6 +22,7 @@ from catalog.settings import Settings, get_settings
 from ops.servers import ServiceError
 from search_api.app import create_app
 from tests.support.catalog import Catalog, bearer
+from tests.support.database import fresh_database
 
 TEST_PREFIX = "test"
 
@@ -51,17 +52,8 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def engine(settings: Settings) -> Iterator[Engine]:
-    from catalog.database import migrate
-
     assert settings.database_url is not None
-    url = make_url(settings.database_url)
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
-    migrate(settings.database_url)
-    test_engine = create_engine(url)
+    test_engine = fresh_database(settings.database_url)
     yield test_engine
     test_engine.dispose()
 

@@ -5,7 +5,7 @@
 - `shipping`: PostgreSQL -> the Elasticsearch analytics index, and the popular-queries index.
 - `rollup`: retention: raw events past `ANALYTICS_RETENTION_DAYS` become daily aggregates.
 - `reports`: the merchandisers' reports, as aggregations over the analytics index.
-- `jobs`: the scheduled RQ jobs (shipping, rollup) that `catalog worker --cron` registers.
+- `jobs`: the scheduled RQ jobs (shipping, rollup) that `catalog scheduler` enqueues.
 
 See docs/analytics.md for the data flow and its guarantees.
 """

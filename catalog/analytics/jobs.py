@@ -1,4 +1,4 @@
-"""The scheduled analytics jobs, run by RQ workers (`catalog worker --cron` schedules them).
+"""The scheduled analytics jobs, run by RQ workers (`catalog scheduler` enqueues them).
 
 Both take their servers and numbers from the settings, like the indexer's jobs, and both are safe to
 run at any time and any number of times: shipping writes documents by PostgreSQL id, and the rollup
@@ -15,8 +15,6 @@ from catalog.analytics.shipping import ship
 from catalog.connections import elasticsearch_client, redis_client, shared_engine
 from catalog.settings import get_settings
 
-#: How often the retention job runs; it does nothing until a day passes the window.
-ROLLUP_EVERY_SECONDS = 3600
 #: Shipping runs at most this long before RQ gives up on it.
 JOB_TIMEOUT = 900
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
-import orjson
 import typer
 from rich.table import Table
 from rq.registry import FailedJobRegistry
@@ -14,6 +11,7 @@ from catalog.connections import redis_client
 from catalog.settings import get_settings
 from indexer.jobs import index_queue
 from indexer.metrics import percentile, recent_lags
+from indexer.schedule import describe_schedule
 from ops.cli.shell import console, open_engine
 
 app = typer.Typer(help="The change outbox and the index queue.", no_args_is_help=True)
@@ -21,7 +19,7 @@ app = typer.Typer(help="The change outbox and the index queue.", no_args_is_help
 
 @app.command("status")
 def outbox_status() -> None:
-    """Outbox depth, queued and failed jobs, and recent commit-to-searchable lag."""
+    """Outbox depth, queued and failed jobs, recent lag, and how each scheduled job last ended."""
     engine = open_engine()
     prefix = get_settings().index_prefix
     with engine.connect() as conn:
@@ -39,14 +37,8 @@ def outbox_status() -> None:
     for label, fraction in (("lag p50 (s)", 0.5), ("lag p99 (s)", 0.99)):
         value = percentile(lags, fraction)
         table.add_row(f"{label}, last {len(lags)}", f"{value:.3f}" if value is not None else "-")
-    last = redis.get(f"{prefix}:reconcile:last")
-    if last is not None:
-        run = orjson.loads(last)
-        table.add_row(
-            "last reconciliation",
-            f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(run['at']))} UTC: "
-            f"{run['differences']} differences, {run['repaired']} repaired",
-        )
+    for row in describe_schedule(redis, prefix):
+        table.add_row(*row)
     console.print(table)
 
 

@@ -1,4 +1,4 @@
-"""`catalog worker | serve`: the long-running processes of the service."""
+"""`catalog worker | scheduler | serve`: the long-running processes of the service."""
 
 from __future__ import annotations
 
@@ -16,13 +16,23 @@ def worker(
     burst: bool = typer.Option(False, help="Drain the outbox and the queue, then exit."),
     dispatcher: bool = typer.Option(True, help="Also run the outbox dispatcher."),
     metrics_port: int | None = typer.Option(None, help="Serve Prometheus metrics on this port."),
-    cron: bool = typer.Option(False, help="Also schedule reconciliation (one worker only)."),
 ) -> None:
-    """Run an indexer worker (RQ) with the outbox dispatcher."""
+    """Run an indexer worker (RQ) with the outbox dispatcher; it also runs the scheduled jobs."""
     from indexer.worker import run_worker
 
     try:
-        run_worker(dispatcher=dispatcher, burst=burst, metrics_port=metrics_port, cron=cron)
+        run_worker(dispatcher=dispatcher, burst=burst, metrics_port=metrics_port)
+    except ServiceError as exc:
+        raise fail(str(exc)) from exc
+
+
+@app.command()
+def scheduler() -> None:
+    """Enqueue the scheduled jobs at their intervals; run several, exactly one is active."""
+    from indexer.scheduler import run_scheduler
+
+    try:
+        run_scheduler()
     except ServiceError as exc:
         raise fail(str(exc)) from exc
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 
+import orjson
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -97,3 +99,23 @@ def test_metrics_expose_latency_cache_and_outbox_depth(catalog: Catalog, api: Te
         ("catalog_cache_requests_total", {"route": "search", "result": "hit"}, 1.0),
     ]:
         assert _sample(after, name, **labels) - _sample(before, name, **labels) == moved, name
+
+
+def test_health_is_degraded_naming_a_scheduler_that_stopped(
+    catalog: Catalog, api: TestClient, settings: Settings
+) -> None:
+    from indexer.schedule import heartbeat_key
+
+    never = api.get("/health")
+    assert never.status_code == 200  # search still answers: not a 503
+    assert never.json()["status"] == "degraded"
+    assert never.json()["degraded"] == ["scheduler"]
+    assert never.json()["scheduler"]["status"] == "stopped"
+
+    stale = time.time() - 3 * settings.scheduler_lock_seconds
+    catalog.redis.set(heartbeat_key(catalog.prefix), orjson.dumps({"at": stale}))
+    assert api.get("/health").json()["degraded"] == ["scheduler"]
+
+    catalog.redis.set(heartbeat_key(catalog.prefix), orjson.dumps({"at": time.time()}))
+    fresh = api.get("/health").json()
+    assert (fresh["status"], fresh["degraded"], fresh["scheduler"]["status"]) == ("ok", [], "ok")

@@ -1,4 +1,12 @@
-"""Fixtures of the fault suite: the local servers it may stop, worker processes it always kills."""
+"""Fixtures of the fault suite: servers of its own that it may stop, worker processes it always kills.
+
+The suite stops and restarts PostgreSQL, Redis and Elasticsearch, so it never uses the servers under
+LOCAL_DIR (those `make demo` serves from): it starts its own under `<LOCAL_DIR>/test-servers` (or
+FAULTS_LOCAL_DIR), on ports 30 above the main ones, and stops them after the session if it started
+them. `settings`, `engine`, `es` and `redis` are overridden here, so every fixture built on them
+(`catalog`, the per-test cleaning) talks to those servers; subprocesses get their URLs explicitly.
+At the end, the main servers must still run under the pids they had: nobody restarted them.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +15,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from elasticsearch import Elasticsearch
+from redis import Redis
 from sqlalchemy import Engine, create_engine
 
+from catalog.connections import elasticsearch_client, redis_client
 from catalog.settings import Settings
 from ops.servers import LocalServices
 from tests.faults.api import ApiServer
-from tests.faults.harness import SUMMARY, WorkerPool, local_services, same_servers
+from tests.faults.harness import (
+    SUMMARY,
+    WorkerPool,
+    environment_for,
+    local_services,
+    own_servers,
+    server_pids,
+)
+from tests.support.database import fresh_database
+
+#: The suite's servers listen this far above the main ones (5432 -> 5462, 9200 -> 9230, ...).
+PORT_OFFSET = 30
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -24,18 +46,63 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 @pytest.fixture(scope="session")
-def services(settings: Settings) -> LocalServices:
-    """The servers under LOCAL_DIR; the suite stops and restarts them, so they must be the tests'."""
-    found = local_services()
-    mismatch = same_servers(found, settings)
-    if mismatch is not None:
-        pytest.skip(f"fault tests restart the project's local servers, but {mismatch}")
-    return found
+def services() -> Iterator[LocalServices]:
+    """The suite's own servers, up; afterwards the main servers' pids must be unchanged."""
+    main = local_services()
+    home = Path(os.environ.get("FAULTS_LOCAL_DIR") or main.local_dir / "test-servers")
+    own = own_servers(main.settings, home, port_offset=PORT_OFFSET)
+    assert own.local_dir.resolve() != main.local_dir.resolve()
+    before = server_pids(main)
+    was_running = all(server.running() for server in own.managed())
+    own.up(nodes=1)
+    try:
+        yield own
+    finally:
+        if not was_running:
+            own.down()
+    assert server_pids(main) == before, "the fault suite stopped or restarted the main servers"
+
+
+@pytest.fixture(scope="session")
+def fault_environment(services: LocalServices) -> dict[str, str]:
+    """The environment of this suite's `catalog` subprocesses: its own servers."""
+    return {**os.environ, **environment_for(services)}
+
+
+@pytest.fixture(scope="session")
+def settings(fault_environment: dict[str, str]) -> Settings:
+    return Settings(
+        database_url=fault_environment["DATABASE_URL"],
+        redis_url=fault_environment["REDIS_URL"],
+        elasticsearch_url=fault_environment["ELASTICSEARCH_URL"],
+        index_prefix=fault_environment["INDEX_PREFIX"],
+        local_dir=Path(fault_environment["LOCAL_DIR"]),
+    )
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    assert settings.database_url is not None
+    test_engine = fresh_database(settings.database_url)
+    yield test_engine
+    test_engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def es(settings: Settings) -> Iterator[Elasticsearch]:
+    client = elasticsearch_client(settings, request_timeout=60)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def redis(settings: Settings) -> Redis:
+    return redis_client(settings)
 
 
 @pytest.fixture
 def servers(services: LocalServices, engine: Engine) -> Iterator[LocalServices]:
-    """The local servers, all brought back up after the test however it ended."""
+    """The suite's servers, all brought back up after the test however it ended."""
     try:
         yield services
     finally:
@@ -45,7 +112,7 @@ def servers(services: LocalServices, engine: Engine) -> Iterator[LocalServices]:
 
 
 @pytest.fixture
-def fault_engine(settings: Settings, services: LocalServices) -> Iterator[Engine]:
+def fault_engine(settings: Settings) -> Iterator[Engine]:
     """An engine that checks connections before use: the tests outlive server restarts."""
     assert settings.database_url is not None
     engine = create_engine(
@@ -56,9 +123,9 @@ def fault_engine(settings: Settings, services: LocalServices) -> Iterator[Engine
 
 
 @pytest.fixture
-def workers(tmp_path: Path, services: LocalServices) -> Iterator[WorkerPool]:
-    """`catalog worker` processes with the tests' environment; all killed at teardown."""
-    pool = WorkerPool(tmp_path, dict(os.environ))
+def workers(tmp_path: Path, fault_environment: dict[str, str]) -> Iterator[WorkerPool]:
+    """`catalog worker` processes on the suite's servers; all killed at teardown."""
+    pool = WorkerPool(tmp_path, fault_environment)
     try:
         yield pool
     finally:
@@ -66,9 +133,9 @@ def workers(tmp_path: Path, services: LocalServices) -> Iterator[WorkerPool]:
 
 
 @pytest.fixture
-def api_server(tmp_path: Path, services: LocalServices) -> Iterator[ApiServer]:
-    """`catalog serve` with the tests' environment, started by the tests that need it; killed."""
-    server = ApiServer(tmp_path, dict(os.environ))
+def api_server(tmp_path: Path, fault_environment: dict[str, str]) -> Iterator[ApiServer]:
+    """`catalog serve` on the suite's servers, started by the tests that need it; killed."""
+    server = ApiServer(tmp_path, fault_environment)
     try:
         yield server
     finally:

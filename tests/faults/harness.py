@@ -26,6 +26,7 @@ from ops.servers.elasticsearch import (
     VERSION,
     LocalElasticsearch,
 )
+from ops.servers.process import read_pid
 
 CATALOG_BIN = Path(sys.executable).parent / "catalog"
 #: One line per passed fault test, printed in the "fault suite" section at the end of the run
@@ -169,29 +170,79 @@ def _group_alive(pgid: int) -> bool:
 
 
 def local_services() -> LocalServices:
-    """The project's own servers under LOCAL_DIR, whatever URLs the test environment carries."""
+    """The project's own servers under LOCAL_DIR (the demo's), whatever URLs the tests carry."""
     return LocalServices(Settings(database_url=None, redis_url=None, elasticsearch_url=None))
 
 
-def same_servers(services: LocalServices, settings: Settings) -> str | None:
-    """None when the tests' URLs point at these local servers; otherwise why they do not."""
-    if len(services.managed()) != 3 or not all(s.running() for s in services.managed()):
-        return f"the local servers under {services.local_dir} are not all up"
-    if not (settings.database_url and settings.redis_url and settings.elasticsearch_url):
-        return "the tests' server URLs are not set"
-    ours = {
-        "postgres": services.postgres.state.get("port"),
-        "redis": services.redis.state.get("port"),
-        "elasticsearch": services.elasticsearch.nodes()[0]["http_port"],
+def server_pids(services: LocalServices) -> dict[str, int | None]:
+    """The pid of each server under `services` (None: not running), to prove nobody restarted it."""
+    pids = {
+        "postgres": read_pid(services.postgres.datadir / "postmaster.pid"),
+        "redis": read_pid(services.redis.pidfile),
     }
-    used = {
-        "postgres": make_url(settings.database_url).port,
-        "redis": int(settings.redis_url.rsplit(":", 1)[1].split("/")[0]),
-        "elasticsearch": int(settings.elasticsearch_url.split(",")[0].rsplit(":", 1)[1]),
+    for number in range(1, len(services.elasticsearch.nodes()) + 1):
+        pids[f"elasticsearch node-{number}"] = read_pid(
+            services.elasticsearch.node_dir(number) / "es.pid"
+        )
+    return pids
+
+
+def own_servers(settings: Settings, home: Path, *, port_offset: int) -> LocalServices:
+    """PostgreSQL, Redis and one Elasticsearch node of their own under `home`, for the fault suite.
+
+    The fault tests stop and restart servers; here they are never the ones under the main LOCAL_DIR
+    (which `make demo` may be using). Ports are `port_offset` above the main servers' on first use.
+    """
+    if not state_file.state_path(home).exists():
+        main = state_file.load(settings.local_dir)
+        node = (main.get("elasticsearch", {}).get("nodes") or [{}])[0]
+        state_file.save(
+            home,
+            {
+                "postgres": {"port": main.get("postgres", {}).get("port", 5432) + port_offset},
+                "redis": {"port": main.get("redis", {}).get("port", 6379) + port_offset},
+                "elasticsearch": {"nodes": [_node_ports(node, port_offset, 0)]},
+            },
+        )
+    _link_distribution(settings.local_dir, home)
+    return LocalServices(
+        Settings(local_dir=home, database_url=None, redis_url=None, elasticsearch_url=None)
+    )
+
+
+def environment_for(services: LocalServices) -> dict[str, str]:
+    """The settings that point a test process at `services` (as tests/conftest.py does)."""
+    url = make_url(services.postgres.url())
+    return {
+        "DATABASE_URL": url.set(database=f"{url.database}_test").render_as_string(
+            hide_password=False
+        ),
+        "REDIS_URL": services.redis.url().rsplit("/", 1)[0] + "/15",
+        "ELASTICSEARCH_URL": services.elasticsearch.url(),
+        "INDEX_PREFIX": "test",
+        "LOCAL_DIR": str(services.local_dir),
     }
-    if ours != used:
-        return f"the tests use {used}, the local servers are {ours}"
-    return None
+
+
+def _node_ports(main: dict[str, int], port_offset: int, number: int) -> dict[str, int]:
+    http = main.get("http_port", DEFAULT_HTTP_PORT)
+    transport = main.get("transport_port", DEFAULT_TRANSPORT_PORT)
+    return {
+        "http_port": http + port_offset + number,
+        "transport_port": transport + port_offset + number,
+    }
+
+
+def _link_distribution(main_dir: Path, home: Path) -> None:
+    """Reuse the main LOCAL_DIR's downloaded Elasticsearch archive (nothing downloaded twice)."""
+    archive = f"elasticsearch-{VERSION}.zip"
+    source, target = main_dir / "downloads" / archive, home / "downloads" / archive
+    if source.exists() and not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
 
 
 def outbox_depth(engine: Engine) -> int:
@@ -222,21 +273,11 @@ def side_elasticsearch(
     """
     if not state_file.state_path(home).exists():
         main = LocalElasticsearch(settings.local_dir, state_file.load(settings.local_dir)).nodes()
-        http = main[0]["http_port"] if main else DEFAULT_HTTP_PORT
-        transport = main[0]["transport_port"] if main else DEFAULT_TRANSPORT_PORT
         planned = [
-            {"http_port": http + port_offset + i, "transport_port": transport + port_offset + i}
-            for i in range(1, nodes + 1)
+            _node_ports(main[0] if main else {}, port_offset, i) for i in range(1, nodes + 1)
         ]
         state_file.save(home, {"elasticsearch": {"nodes": planned}})
-    archive = f"elasticsearch-{VERSION}.zip"
-    source, target = settings.local_dir / "downloads" / archive, home / "downloads" / archive
-    if source.exists() and not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+    _link_distribution(settings.local_dir, home)
     return LocalServices(
         Settings(
             local_dir=home,

@@ -9,7 +9,7 @@ The API fault also runs `catalog serve` with two workers under a search load: er
 kill are counted and reported (a killed process drops its connections), and searches must answer
 again afterwards. Every test adds a line to the "fault suite" section at the end of the run.
 
-Workers run without `--cron`: scheduled reconciliation would repair differences and hide a fault
+No `catalog scheduler` runs: scheduled reconciliation would repair differences and hide a fault
 the change path does not survive.
 """
 
