@@ -55,7 +55,15 @@ def _facets(value: str | None) -> tuple[str, ...]:
     return names
 
 
-@router.get("/search", summary="Search products with facets")
+@router.get(
+    "/search",
+    summary="Search products with facets",
+    description=(
+        "Every field is plain text (`title`, `brand`, `category`, `did_you_mean`, ...) except "
+        "`hits[].highlight`, which is HTML: the product's text escaped, the matched words in the "
+        "API's own `<em>` tags; render it as HTML and nothing else."
+    ),
+)
 def search(
     request: Request,
     settings: SettingsDep,

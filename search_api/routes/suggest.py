@@ -58,6 +58,10 @@ def _raise_item_error(result: ObjectApiResponse[Any], item: dict[str, Any]) -> N
 @router.get(
     "/autocomplete",
     summary="Suggestions while typing: brands, categories, products, popular past queries",
+    description=(
+        "`text` and `query` are plain text. `highlighted` (in `suggestions` and `queries`) is HTML: "
+        "the text escaped, the typed beginnings of words in the API's own `<mark>` tags."
+    ),
 )
 def autocomplete(
     request: Request,
