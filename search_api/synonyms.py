@@ -59,7 +59,14 @@ class LiveSynonyms:
             announced = self._redis.get(version_key(self._prefix))
         except RedisError:
             announced = None  # Redis down: the rules loaded last, and the PostgreSQL poll
-        if announced is not None and int(announced) > self.version:
+        if announced is None:
+            return self.version, self.rules
+        return self.at(int(announced))
+
+    def at(self, announced: int) -> tuple[int, SynonymSet]:
+        """The rules to apply now, given the version Redis announced (read by the caller, in the
+        same round trip as the cache lookup): reloaded first if it is newer than ours."""
+        if announced > self.version:
             self.reload()
         return self.version, self.rules
 

@@ -24,7 +24,6 @@ from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch, helpers
 from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import Engine, text
 
 from catalog.analytics.events import utcnow
@@ -201,15 +200,6 @@ def popular_queries(
 
 def popular_version_key(prefix: str) -> str:
     return f"{prefix}:popular-queries:version"
-
-
-def popular_version(redis: Redis, prefix: str) -> int:
-    """The popular-queries version (autocomplete's cache keys on it); 0 if Redis cannot say."""
-    try:
-        value = redis.get(popular_version_key(prefix))
-    except RedisError:
-        return 0
-    return int(value) if value else 0
 
 
 def refresh_popular_queries(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import time
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
 from indexer.apply import wait_applied
 from indexer.indices import alias_name
-from search_api.auth import PublicDep
-from search_api.cache import cached
+from search_api.cache import CachedPublicDep, SnapshotDep, cached, reread
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep, SynonymsDep
 from search_api.params import (
     FILTER_PARAMETERS,
@@ -27,7 +26,7 @@ from search_api.responses import FastJSONResponse
 from search_api.routes.events import SessionId, record_search
 from search_api.search import decode_cursor, run_search
 
-router = APIRouter(tags=["search"], dependencies=[PublicDep])
+router = APIRouter(tags=["search"], dependencies=[CachedPublicDep])
 
 MAX_PER_PAGE = 100
 AFTER_TIMEOUT = 5.0
@@ -72,6 +71,7 @@ def search(
     engine: EngineDep,
     filters: FiltersDep,
     synonyms: SynonymsDep,
+    found: SnapshotDep,
     q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH, examples=["55in tv"])] = None,
     sort: Sort = Sort.relevance,
     page: Annotated[int, Query(ge=1)] = 1,
@@ -93,39 +93,34 @@ def search(
             search_after = decode_cursor(cursor)
         except ValueError as exc:
             raise bad("cursor", str(exc)) from exc
+    shown = _facets(facets)
     applied = True
     if after is not None:
         applied = wait_applied(engine, after, AFTER_TIMEOUT)
-    # Synonyms only matter to a text query; their version keys the cache like the index's.
-    version, rules = synonyms.current() if q else (0, None)
-    query = analyzed(q, rules.for_category(filters.category) if rules else None)
-    search_request = SearchRequest(
-        query=query,
-        filters=filters,
-        sort=sort.value,
-        size=per_page,
-        offset=(page - 1) * per_page,
-        search_after=search_after,
-        facets=_facets(facets),
-    )
-    params = {
-        "q": " ".join(query.exact) if query else None,
-        "f": repr(search_request.filters),
-        "s": sort.value,
-        "o": search_request.offset,
-        "n": per_page,
-        "c": cursor,
-        "facets": search_request.facets,
-        "syn": version,
-    }
-    index = alias_name(settings.index_prefix)
+        found = reread(redis, settings.index_prefix, found)  # the generation that has the change
+
+    def compute() -> dict[str, Any]:
+        # Synonyms only matter to a text query: at least the version Redis announced.
+        rules = synonyms.at(found.synonyms)[1] if q else None
+        search_request = SearchRequest(
+            query=analyzed(q, rules.for_category(filters.category) if rules else None),
+            filters=filters,
+            sort=sort.value,
+            size=per_page,
+            offset=(page - 1) * per_page,
+            search_after=search_after,
+            facets=shown,
+        )
+        return run_search(es, alias_name(settings.index_prefix), search_request)
+
     body, hit = cached(
         redis,
-        settings.index_prefix,
+        settings,
         "search",
-        params,
+        found,
+        found.stamp(synonyms=bool(q)),
         settings.cache_ttl_seconds,
-        lambda: run_search(es, index, search_request),
+        compute,
     )
     body["applied"] = applied_filters(filters)
     body["page"] = {"page": page, "per_page": per_page}
