@@ -30,6 +30,7 @@ from fastapi import Depends, Request
 from prometheus_client import Counter
 from redis import Redis
 from redis.exceptions import LockError, RedisError
+from redis.lock import Lock
 
 from catalog.analytics.shipping import popular_version_key
 from catalog.settings import Settings
@@ -47,6 +48,8 @@ CACHE_REQUESTS = Counter(
 POLL_SECONDS = 0.01
 #: Parameters that say when to answer, not what: `after` waits for a change, then reads afresh.
 NOT_KEYED = frozenset({"after"})
+#: Parameters holding typed text, which every analyzer lower-cases and splits on spaces.
+TEXT = frozenset({"q", "query"})
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,16 @@ class Snapshot:
 
 
 def request_key(prefix: str, path: str, params: list[tuple[str, str]]) -> str:
-    """The entry's key: the route and its parameters in order, whatever order they came in."""
-    canonical = sorted((name, value) for name, value in params if name not in NOT_KEYED)
+    """The entry's key: the route and its parameters in order, whatever order they came in.
+
+    Typed text is keyed as the analyzers read it (lower case, spaces collapsed), so `  Cordless
+    DRILL ` shares the entry of `cordless drill`; a route that echoes the text sets it afterwards.
+    """
+    canonical = sorted(
+        (name, " ".join(value.lower().split()) if name in TEXT else value)
+        for name, value in params
+        if name not in NOT_KEYED
+    )
     digest = hashlib.blake2b(orjson.dumps([path, canonical]), digest_size=16).hexdigest()
     return f"{prefix}:cache:{digest}"
 
@@ -156,12 +167,11 @@ def cached(
         return compute(), False
     lock = redis.lock(f"{found.key}:lock", timeout=settings.cache_lock_seconds)
     deadline = time.monotonic() + settings.cache_wait_seconds
+    acquired = False
     try:
-        while not lock.acquire(blocking=False):
+        while not (acquired := lock.acquire(blocking=False)):
             if time.monotonic() >= deadline:
-                # The holder is slow: answer without its result, and leave its lock alone.
-                CACHE_REQUESTS.labels(route, "wait_timeout").inc()
-                return compute(), False
+                break  # the holder is slow: answer without its result, and leave its lock alone
             time.sleep(POLL_SECONDS)
             hit = _entry(redis.get(found.key), stamp)
             if hit is not None:
@@ -171,11 +181,27 @@ def cached(
         log.warning("cache unavailable: %s", exc)
         CACHE_REQUESTS.labels(route, "unavailable").inc()
         return compute(), False
+    if acquired:
+        return _compute_holding(redis, route, found.key, stamp, ttl, compute, lock)
+    CACHE_REQUESTS.labels(route, "wait_timeout").inc()
+    return compute(), False
+
+
+def _compute_holding(
+    redis: Redis,
+    route: str,
+    key: str,
+    stamp: bytes,
+    ttl: int,
+    compute: Callable[[], dict[str, Any]],
+    lock: Lock,
+) -> tuple[dict[str, Any], bool]:
+    """Compute and store under the key's lock, released whatever happens (a failure included)."""
     CACHE_REQUESTS.labels(route, "miss").inc()
     try:
         response = compute()
         try:
-            redis.set(found.key, stamp + orjson.dumps(response), ex=ttl)
+            redis.set(key, stamp + orjson.dumps(response), ex=ttl)
         except RedisError as exc:
             log.warning("cache unavailable: %s", exc)
     finally:

@@ -83,7 +83,8 @@ def autocomplete(
         body: dict[str, Any] = {"query": q, "suggestions": [], "queries": []}
         hit = False
     else:
-        body, hit = _suggestions(settings, es, redis, found, analyzed, q, category, size)
+        body, hit = _suggestions(settings, es, redis, found, analyzed, category, size)
+        body["query"] = q  # as this shopper typed it (the entry is shared by case and spaces)
         headers["X-Cache"] = "hit" if hit else "miss"
     body["search_id"] = record_search(
         request,
@@ -104,7 +105,6 @@ def _suggestions(
     redis: Redis,
     found: Snapshot,
     analyzed: AnalyzedQuery,
-    q: str,
     category: str | None,
     size: int,
 ) -> tuple[dict[str, Any], bool]:
@@ -130,7 +130,7 @@ def _suggestions(
             queries = parse_popular_queries(
                 popular[0], analyzed.phrase_exact, suggestions, min(size, MAX_QUERY_SUGGESTIONS)
             )
-        return {"query": q, "suggestions": suggestions, "queries": queries}
+        return {"suggestions": suggestions, "queries": queries}
 
     # Popular queries change apart from the product index: their version stamps the entry too.
     return cached(
@@ -174,7 +174,7 @@ def facet_values(
         expander = rules.for_category(filters.category) if rules else None
         body = facet_values_body(name, q.strip(), analyzed(query, expander), filters, size)
         result = es.search(index=alias_name(settings.index_prefix), body=body).body
-        return {"facet": name, "q": q, "values": parse_facet_values(result)}
+        return {"facet": name, "values": parse_facet_values(result)}
 
     body, hit = cached(
         redis,
@@ -185,4 +185,5 @@ def facet_values(
         settings.cache_ttl_seconds,
         compute,
     )
+    body["q"] = q
     return FastJSONResponse(body, headers={"X-Cache": "hit" if hit else "miss"})
