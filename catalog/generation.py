@@ -16,7 +16,3 @@ def bump_generation(redis: Redis, prefix: str) -> int:
     """Make every cached search response of this index unreachable at once."""
     return int(redis.incr(redis_keys.index_generation(prefix)))
 
-
-def current_generation(redis: Redis, prefix: str) -> int:
-    value = redis.get(redis_keys.index_generation(prefix))
-    return int(value) if value is not None else 0

@@ -56,6 +56,17 @@ class Settings(BaseSettings):
     autocomplete_cache_ttl_seconds: int = Field(
         default=60, ge=0, description="Lifetime of a cached autocomplete response."
     )
+    cache_lock_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="Longest a cache miss holds its key's lock (one computation per key at a time).",
+    )
+    cache_wait_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="How long a request waits for another's computation of the same key before "
+        "computing it too.",
+    )
     rate_limit_per_minute: int = Field(
         default=1200, ge=0, description="Requests per client per minute on public routes (0: off)."
     )

@@ -24,6 +24,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import Connection, text
 
 from analyzers import InMemorySynonyms, SynonymMatch, analyze_query
+from catalog import redis_keys
 from catalog.generation import bump_generation
 from schemas.product import within_category
 
@@ -419,14 +420,6 @@ def rollback(conn: Connection, version: int, *, actor: str) -> int | None:
     return _record(conn, actor, "rollback", f"to version {version}")
 
 
-def version_key(prefix: str) -> str:
-    return f"{prefix}:synonyms:version"
-
-
-def channel(prefix: str) -> str:
-    return f"{prefix}:synonyms"
-
-
 def announce(redis: Redis, prefix: str, version: int) -> None:
     """Tell every API worker (pub/sub and the version key) and retire cached search responses.
 
@@ -434,8 +427,8 @@ def announce(redis: Redis, prefix: str, version: int) -> None:
     PostgreSQL for the version (see `search_api.synonyms.LiveSynonyms`).
     """
     try:
-        redis.set(version_key(prefix), version)
+        redis.set(redis_keys.synonyms_version(prefix), version)
         bump_generation(redis, prefix)
-        redis.publish(channel(prefix), str(version))
+        redis.publish(redis_keys.synonyms_channel(prefix), str(version))
     except RedisError as exc:
         log.warning("synonym change %s not announced: %s", version, exc)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from prometheus_client import Counter, Histogram
 from redis import Redis
 
+from catalog import redis_keys
+
 if TYPE_CHECKING:
     from indexer.apply import Applied
 
@@ -33,7 +35,7 @@ def record_applied(applied: Applied, redis: Redis | None = None, prefix: str = "
     DOCUMENTS.labels("delete").inc(applied.deleted)
     DOCUMENTS.labels("stale").inc(applied.stale)
     if redis is not None and applied.lags:
-        key = f"{prefix}:freshness"
+        key = redis_keys.freshness(prefix)
         with redis.pipeline() as pipe:
             pipe.lpush(key, *[round(lag, 4) for lag in applied.lags])
             pipe.ltrim(key, 0, FRESHNESS_SAMPLES - 1)
@@ -41,7 +43,7 @@ def record_applied(applied: Applied, redis: Redis | None = None, prefix: str = "
 
 
 def recent_lags(redis: Redis, prefix: str) -> list[float]:
-    return [float(value) for value in redis.lrange(f"{prefix}:freshness", 0, -1)]
+    return [float(value) for value in redis.lrange(redis_keys.freshness(prefix), 0, -1)]
 
 
 def percentile(values: list[float], fraction: float) -> float | None:

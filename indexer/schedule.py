@@ -19,6 +19,7 @@ import orjson
 from redis import Redis
 from redis.exceptions import RedisError
 
+from catalog import redis_keys
 from catalog.analytics.jobs import JOB_TIMEOUT as ANALYTICS_TIMEOUT
 from catalog.analytics.jobs import rollup_analytics, ship_analytics
 from catalog.connections import redis_client
@@ -52,26 +53,6 @@ JOBS: tuple[ScheduledJob, ...] = (
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 
 
-def lock_key(prefix: str) -> str:
-    """Held by the one active scheduler, with a TTL it renews while alive."""
-    return f"{prefix}:scheduler:lock"
-
-
-def heartbeat_key(prefix: str) -> str:
-    """`{"at", "pid", "host"}` of the active scheduler, rewritten at every tick."""
-    return f"{prefix}:scheduler:heartbeat"
-
-
-def enqueued_key(prefix: str, name: str) -> str:
-    """When the job was last enqueued: shared, so a scheduler taking over keeps the rhythm."""
-    return f"{prefix}:schedule:{name}:enqueued"
-
-
-def last_run_key(prefix: str, name: str) -> str:
-    """`{"at", "seconds", "status": "ok"|"failed", "outcome"|"error"}` of the job's last run."""
-    return f"{prefix}:schedule:{name}:last"
-
-
 def job_id(prefix: str, name: str) -> str:
     """The RQ job id of a scheduled job: one per name, so a slow run is never queued twice."""
     return f"{prefix}-schedule-{name}"
@@ -97,14 +78,16 @@ def run_scheduled(name: str) -> dict[str, Any]:
 def _write(prefix: str, name: str, record: dict[str, Any], started: float) -> None:
     record["seconds"] = round(time.time() - started, 3)
     try:
-        redis_client().set(last_run_key(prefix, name), orjson.dumps(record), ex=LAST_RUN_TTL)
+        redis_client().set(
+            redis_keys.job_last_run(prefix, name), orjson.dumps(record), ex=LAST_RUN_TTL
+        )
     except RedisError as exc:  # the run's own outcome matters more than its record
         log.warning("could not record the %s run: %s", name, exc)
 
 
 def last_runs(redis: Redis, prefix: str) -> dict[str, dict[str, Any] | None]:
     """Each scheduled job's last recorded run (None: not run within `LAST_RUN_TTL`)."""
-    raw = redis.mget([last_run_key(prefix, job.name) for job in JOBS])
+    raw = redis.mget([redis_keys.job_last_run(prefix, job.name) for job in JOBS])
     return {
         job.name: orjson.loads(value) if value else None
         for job, value in zip(JOBS, raw, strict=True)
@@ -113,7 +96,7 @@ def last_runs(redis: Redis, prefix: str) -> dict[str, dict[str, Any] | None]:
 
 def heartbeat_age(redis: Redis, prefix: str) -> float | None:
     """Seconds since the active scheduler's last tick (None: no scheduler has been seen)."""
-    raw = redis.get(heartbeat_key(prefix))
+    raw = redis.get(redis_keys.scheduler_heartbeat(prefix))
     if raw is None:
         return None
     return max(0.0, time.time() - float(orjson.loads(raw)["at"]))

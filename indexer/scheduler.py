@@ -27,16 +27,14 @@ from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
+from catalog import redis_keys
 from catalog.connections import redis_client
 from catalog.settings import Settings, get_settings
 from indexer.jobs import index_queue
 from indexer.schedule import (
     JOBS,
     ScheduledJob,
-    enqueued_key,
-    heartbeat_key,
     job_id,
-    lock_key,
     run_scheduled,
 )
 
@@ -53,7 +51,9 @@ class Scheduler:
         self.redis, self.queue, self.settings = redis, queue, settings
         self.prefix = settings.index_prefix
         self.lock = redis.lock(
-            lock_key(self.prefix), timeout=settings.scheduler_lock_seconds, thread_local=False
+            redis_keys.scheduler_lock(self.prefix),
+            timeout=settings.scheduler_lock_seconds,
+            thread_local=False,
         )
         self.active = False
 
@@ -101,14 +101,14 @@ class Scheduler:
     def _heartbeat(self) -> None:
         beat = {"at": time.time(), "pid": os.getpid(), "host": socket.gethostname()}
         self.redis.set(
-            heartbeat_key(self.prefix),
+            redis_keys.scheduler_heartbeat(self.prefix),
             orjson.dumps(beat),
             ex=int(self.settings.scheduler_lock_seconds * 10),
         )
 
     def _enqueue_if_due(self, job: ScheduledJob) -> None:
         now = time.time()
-        last = self.redis.get(enqueued_key(self.prefix, job.name))
+        last = self.redis.get(redis_keys.job_enqueued(self.prefix, job.name))
         if last is not None and now - float(last) < job.every(self.settings):
             return
         jid = job_id(self.prefix, job.name)
@@ -125,7 +125,7 @@ class Scheduler:
             result_ttl=0,
             failure_ttl=FAILURE_TTL,
         )
-        self.redis.set(enqueued_key(self.prefix, job.name), now)
+        self.redis.set(redis_keys.job_enqueued(self.prefix, job.name), now)
 
 
 def run_scheduler() -> None:

@@ -14,6 +14,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from redis import Redis
 from sqlalchemy import Engine
 
+from catalog import redis_keys
 from catalog.keys import GRANTS, Principal, principal_of
 from catalog.settings import Settings
 from search_api.deps import EngineDep, RedisDep, SettingsDep
@@ -30,7 +31,7 @@ def authenticate(
     Failures are counted per client address (the real one: see `search_api.edge`), so a client
     guessing keys locks out itself only, never the holder of a valid key elsewhere.
     """
-    failures_key = f"{settings.index_prefix}:auth-failures:{client}"
+    failures_key = redis_keys.auth_failures(settings.index_prefix, client)
     failures, left = peek(redis, failures_key)
     if failures >= settings.auth_failures_per_minute:
         raise too_many("too many failed API keys; try again later", left)
@@ -79,7 +80,7 @@ def rate_limited(request: Request, redis: RedisDep, settings: SettingsDep) -> No
     """Public routes: at most `rate_limit_per_minute` requests per client per minute."""
     if settings.rate_limit_per_minute <= 0:
         return
-    used, left = count(redis, f"{settings.index_prefix}:requests:{client_of(request)}")
+    used, left = count(redis, redis_keys.requests(settings.index_prefix, client_of(request)))
     if used > settings.rate_limit_per_minute:
         raise too_many("rate limit exceeded; slow down", left)
 

@@ -15,6 +15,8 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
+#: A window's counter outlives the window a little, so a late INCR never finds it gone.
+COUNTER_SECONDS = WINDOW_SECONDS + 5
 
 
 def client_of(request: Request) -> str:
@@ -30,14 +32,19 @@ def too_many(status_detail: str, retry_after: int) -> HTTPException:
     return HTTPException(429, detail=status_detail, headers={"Retry-After": str(retry_after)})
 
 
+def counter_key(key: str) -> tuple[str, int]:
+    """This window's counter for `key`, and the seconds left in the window."""
+    window, left = _window()
+    return f"{key}:{window}", left
+
+
 def count(redis: Redis, key: str) -> tuple[int, int]:
     """Add one to this window's counter; return the count and the seconds left in the window."""
-    window, left = _window()
-    full = f"{key}:{window}"
+    full, left = counter_key(key)
     try:
         with redis.pipeline() as pipe:
             pipe.incr(full)
-            pipe.expire(full, WINDOW_SECONDS + 5)
+            pipe.expire(full, COUNTER_SECONDS)
             value = int(pipe.execute()[0])
     except RedisError as exc:
         log.warning("rate limiter unavailable: %s", exc)

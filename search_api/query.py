@@ -409,6 +409,8 @@ def build_search(request: SearchRequest) -> dict[str, Any]:
         body["from"] = request.offset
     if request.query is not None and request.query.text:
         body["highlight"] = {
+            # Titles and descriptions are merchant text: escaped, so the only markup is our <em>.
+            "encoder": "html",
             "pre_tags": ["<em>"],
             "post_tags": ["</em>"],
             "highlight_query": {

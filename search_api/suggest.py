@@ -11,6 +11,7 @@ keeping only values with a word that starts with what was typed.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -103,16 +104,26 @@ def parse_popular_queries(
 
 
 def mark_prefixes(text: str, words: tuple[str, ...]) -> str:
-    """Wrap the typed beginnings of words in <mark>, case-insensitively."""
+    """`text` as HTML: escaped, with the typed beginnings of words wrapped in <mark>.
+
+    The text may be anything a merchant or a shopper wrote (a title, a past query), so every piece
+    is escaped and the only markup is the API's own <mark>. Matching runs on the raw text, before
+    escaping, so a typed `amp` cannot mark the inside of an `&amp;`.
+    """
     # A lone letter would light up every word that starts with it; mark it only if typed alone.
     words = tuple(w for w in words if len(w) > 1) or words[:1]
     if not words:
-        return text
+        return html.escape(text)
     pattern = re.compile(
         r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")",
         re.IGNORECASE,
     )
-    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", text)
+    parts, end = [], 0
+    for match in pattern.finditer(text):
+        parts += [html.escape(text[end : match.start()]), f"<mark>{html.escape(match[0])}</mark>"]
+        end = match.end()
+    parts.append(html.escape(text[end:]))
+    return "".join(parts)
 
 
 def parse_autocomplete(

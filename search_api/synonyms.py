@@ -19,7 +19,8 @@ from redis.exceptions import RedisError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from catalog.synonyms import SynonymSet, channel, current_version, list_rules, version_key
+from catalog import redis_keys
+from catalog.synonyms import SynonymSet, current_version, list_rules
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,17 @@ class LiveSynonyms:
     def current(self) -> tuple[int, SynonymSet]:
         """The rules to apply now: reloaded first if Redis says a newer version exists."""
         try:
-            announced = self._redis.get(version_key(self._prefix))
+            announced = self._redis.get(redis_keys.synonyms_version(self._prefix))
         except RedisError:
             announced = None  # Redis down: the rules loaded last, and the PostgreSQL poll
-        if announced is not None and int(announced) > self.version:
+        if announced is None:
+            return self.version, self.rules
+        return self.at(int(announced))
+
+    def at(self, announced: int) -> tuple[int, SynonymSet]:
+        """The rules to apply now, given the version Redis announced (read by the caller, in the
+        same round trip as the cache lookup): reloaded first if it is newer than ours."""
+        if announced > self.version:
             self.reload()
         return self.version, self.rules
 
@@ -77,7 +85,7 @@ class LiveSynonyms:
         while not self._stop.is_set():
             try:
                 with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:  # type: ignore[no-untyped-call]
-                    pubsub.subscribe(channel(self._prefix))
+                    pubsub.subscribe(redis_keys.synonyms_channel(self._prefix))
                     while not self._stop.is_set():
                         pubsub.get_message(timeout=POLL_SECONDS)
                         self.reload()  # on a message, and every POLL_SECONDS without one

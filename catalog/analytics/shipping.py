@@ -24,9 +24,9 @@ from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch, helpers
 from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import Engine, text
 
+from catalog import redis_keys
 from catalog.analytics.events import utcnow
 from schemas.analytics_index import (
     day_document,
@@ -199,19 +199,6 @@ def popular_queries(
     return {query: count for query, count in found.items() if count >= min_searches}
 
 
-def popular_version_key(prefix: str) -> str:
-    return f"{prefix}:popular-queries:version"
-
-
-def popular_version(redis: Redis, prefix: str) -> int:
-    """The popular-queries version (autocomplete's cache keys on it); 0 if Redis cannot say."""
-    try:
-        value = redis.get(popular_version_key(prefix))
-    except RedisError:
-        return 0
-    return int(value) if value else 0
-
-
 def refresh_popular_queries(
     es: Elasticsearch,
     prefix: str,
@@ -256,7 +243,7 @@ def refresh_popular_queries(
             log.warning("%d popular queries not written; the next run retries", len(failed))
         es.indices.refresh(index=index)
         if redis is not None:
-            redis.incr(popular_version_key(prefix))
+            redis.incr(redis_keys.popular_queries_version(prefix))
     return len(kept)
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import time
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from elasticsearch import BadRequestError
 from fastapi import APIRouter, Depends, Query, Request
 
 from indexer.apply import wait_applied
 from indexer.indices import alias_name
-from search_api.auth import PublicDep
-from search_api.cache import cached
+from search_api.cache import CachedPublicDep, SnapshotDep, cached, reread
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep, SynonymsDep
 from search_api.params import (
     FILTER_PARAMETERS,
@@ -28,7 +27,7 @@ from search_api.responses import FastJSONResponse
 from search_api.routes.events import SessionId, record_search
 from search_api.search import decode_cursor, run_search
 
-router = APIRouter(tags=["search"], dependencies=[PublicDep])
+router = APIRouter(tags=["search"], dependencies=[CachedPublicDep])
 
 MAX_PER_PAGE = 100
 #: The largest seq PostgreSQL can hold (bigint); a larger `after` could never be applied.
@@ -76,7 +75,15 @@ async def after_applied(
     return {"seq": after, "applied": await wait_applied(engine, after, settings.after_wait_seconds)}
 
 
-@router.get("/search", summary="Search products with facets")
+@router.get(
+    "/search",
+    summary="Search products with facets",
+    description=(
+        "Every field is plain text (`title`, `brand`, `category`, `did_you_mean`, ...) except "
+        "`hits[].highlight`, which is HTML: the product's text escaped, the matched words in the "
+        "API's own `<em>` tags; render it as HTML and nothing else."
+    ),
+)
 def search(
     request: Request,
     settings: SettingsDep,
@@ -85,6 +92,7 @@ def search(
     engine: EngineDep,
     filters: FiltersDep,
     synonyms: SynonymsDep,
+    found: SnapshotDep,
     after: Annotated[dict[str, int | bool] | None, Depends(after_applied)],
     q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH, examples=["55in tv"])] = None,
     sort: Sort = Sort.relevance,
@@ -104,37 +112,33 @@ def search(
             search_after = decode_cursor(cursor, sort.value)
         except ValueError as exc:
             raise bad("cursor", str(exc)) from exc
-    # Synonyms only matter to a text query; their version keys the cache like the index's.
-    version, rules = synonyms.current() if q else (0, None)
-    query = analyzed(q, rules.for_category(filters.category) if rules else None)
-    search_request = SearchRequest(
-        query=query,
-        filters=filters,
-        sort=sort.value,
-        size=per_page,
-        offset=(page - 1) * per_page,
-        search_after=search_after,
-        facets=_facets(facets),
-    )
-    params = {
-        "q": " ".join(query.exact) if query else None,
-        "f": repr(search_request.filters),
-        "s": sort.value,
-        "o": search_request.offset,
-        "n": per_page,
-        "c": cursor,
-        "facets": search_request.facets,
-        "syn": version,
-    }
-    index = alias_name(settings.index_prefix)
+    shown = _facets(facets)
+    if after is not None:
+        found = reread(redis, settings.index_prefix, found)  # the generation that has the change
+
+    def compute() -> dict[str, Any]:
+        # Synonyms only matter to a text query: at least the version Redis announced.
+        rules = synonyms.at(found.synonyms)[1] if q else None
+        search_request = SearchRequest(
+            query=analyzed(q, rules.for_category(filters.category) if rules else None),
+            filters=filters,
+            sort=sort.value,
+            size=per_page,
+            offset=(page - 1) * per_page,
+            search_after=search_after,
+            facets=shown,
+        )
+        return run_search(es, alias_name(settings.index_prefix), search_request)
+
     try:
         body, hit = cached(
             redis,
-            settings.index_prefix,
+            settings,
             "search",
-            params,
+            found,
+            found.stamp(synonyms=bool(q)),
             settings.cache_ttl_seconds,
-            lambda: run_search(es, index, search_request),
+            compute,
         )
     except BadRequestError as exc:
         if search_after is None:

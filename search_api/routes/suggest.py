@@ -13,12 +13,10 @@ from fastapi import APIRouter, Path, Query, Request
 from redis import Redis
 
 from analyzers import AnalyzedQuery, analyze_query
-from catalog.analytics.shipping import popular_version
 from catalog.settings import Settings
 from indexer.indices import alias_name
 from schemas.analytics_index import queries_index
-from search_api.auth import PublicDep
-from search_api.cache import cached
+from search_api.cache import CachedPublicDep, Snapshot, SnapshotDep, cached
 from search_api.deps import ElasticsearchDep, RedisDep, SettingsDep, SynonymsDep
 from search_api.params import (
     FILTER_PARAMETERS,
@@ -41,7 +39,7 @@ from search_api.suggest import (
     popular_queries_body,
 )
 
-router = APIRouter(tags=["search"], dependencies=[PublicDep])
+router = APIRouter(tags=["search"], dependencies=[CachedPublicDep])
 
 #: Popular past queries offered at most, beside the brands, categories and products.
 MAX_QUERY_SUGGESTIONS = 5
@@ -58,12 +56,17 @@ def _raise_item_error(result: ObjectApiResponse[Any], item: dict[str, Any]) -> N
 @router.get(
     "/autocomplete",
     summary="Suggestions while typing: brands, categories, products, popular past queries",
+    description=(
+        "`text` and `query` are plain text. `highlighted` (in `suggestions` and `queries`) is HTML: "
+        "the text escaped, the typed beginnings of words in the API's own `<mark>` tags."
+    ),
 )
 def autocomplete(
     request: Request,
     settings: SettingsDep,
     es: ElasticsearchDep,
     redis: RedisDep,
+    found: SnapshotDep,
     q: Annotated[str, Query(min_length=1, max_length=100, examples=["sams"])],
     category: Annotated[
         str | None,
@@ -80,7 +83,8 @@ def autocomplete(
         body: dict[str, Any] = {"query": q, "suggestions": [], "queries": []}
         hit = False
     else:
-        body, hit = _suggestions(settings, es, redis, analyzed, q, category, size)
+        body, hit = _suggestions(settings, es, redis, found, analyzed, category, size)
+        body["query"] = q  # as this shopper typed it (the entry is shared by case and spaces)
         headers["X-Cache"] = "hit" if hit else "miss"
     body["search_id"] = record_search(
         request,
@@ -99,8 +103,8 @@ def _suggestions(
     settings: Settings,
     es: Elasticsearch,
     redis: Redis,
+    found: Snapshot,
     analyzed: AnalyzedQuery,
-    q: str,
     category: str | None,
     size: int,
 ) -> tuple[dict[str, Any], bool]:
@@ -126,20 +130,15 @@ def _suggestions(
             queries = parse_popular_queries(
                 popular[0], analyzed.phrase_exact, suggestions, min(size, MAX_QUERY_SUGGESTIONS)
             )
-        return {"query": q, "suggestions": suggestions, "queries": queries}
+        return {"suggestions": suggestions, "queries": queries}
 
-    # Popular queries change apart from the product index: their version keys the cache too.
-    params = {
-        "q": q.strip().lower(),
-        "c": category,
-        "n": size,
-        "pq": popular_version(redis, settings.index_prefix) if category is None else 0,
-    }
+    # Popular queries change apart from the product index: their version stamps the entry too.
     return cached(
         redis,
-        settings.index_prefix,
+        settings,
         "autocomplete",
-        params,
+        found,
+        found.stamp(popular=category is None),
         settings.autocomplete_cache_ttl_seconds,
         compute,
     )
@@ -153,6 +152,7 @@ def facet_values(
     redis: RedisDep,
     filters: FiltersDep,
     synonyms: SynonymsDep,
+    found: SnapshotDep,
     name: Annotated[str, Path(max_length=80, examples=["brand"])],
     q: Annotated[
         str, Query(max_length=100, description="A word of the value starts with this.")
@@ -169,23 +169,21 @@ def facet_values(
             f"facet {name!r} has no searchable values; use brand, category or attributes.<name>",
         )
 
-    version, rules = synonyms.current() if query else (0, None)
-    expander = rules.for_category(filters.category) if rules else None
-
     def compute() -> dict[str, Any]:
+        rules = synonyms.at(found.synonyms)[1] if query else None
+        expander = rules.for_category(filters.category) if rules else None
         body = facet_values_body(name, q.strip(), analyzed(query, expander), filters, size)
         result = es.search(index=alias_name(settings.index_prefix), body=body).body
-        return {"facet": name, "q": q, "values": parse_facet_values(result)}
+        return {"facet": name, "values": parse_facet_values(result)}
 
-    params = {
-        "f": name,
-        "v": q.strip().lower(),
-        "q": query,
-        "filters": repr(filters),
-        "n": size,
-        "syn": version,
-    }
     body, hit = cached(
-        redis, settings.index_prefix, "facets", params, settings.cache_ttl_seconds, compute
+        redis,
+        settings,
+        "facets",
+        found,
+        found.stamp(synonyms=bool(query)),
+        settings.cache_ttl_seconds,
+        compute,
     )
+    body["q"] = q
     return FastJSONResponse(body, headers={"X-Cache": "hit" if hit else "miss"})

@@ -104,7 +104,7 @@ def test_metrics_expose_latency_cache_and_outbox_depth(catalog: Catalog, api: Te
 def test_health_is_degraded_naming_a_scheduler_that_stopped(
     catalog: Catalog, api: TestClient, settings: Settings
 ) -> None:
-    from indexer.schedule import heartbeat_key
+    from catalog import redis_keys
 
     never = api.get("/health")
     assert never.status_code == 200  # search still answers: not a 503
@@ -113,9 +113,11 @@ def test_health_is_degraded_naming_a_scheduler_that_stopped(
     assert never.json()["scheduler"]["status"] == "stopped"
 
     stale = time.time() - 3 * settings.scheduler_lock_seconds
-    catalog.redis.set(heartbeat_key(catalog.prefix), orjson.dumps({"at": stale}))
+    catalog.redis.set(redis_keys.scheduler_heartbeat(catalog.prefix), orjson.dumps({"at": stale}))
     assert api.get("/health").json()["degraded"] == ["scheduler"]
 
-    catalog.redis.set(heartbeat_key(catalog.prefix), orjson.dumps({"at": time.time()}))
+    catalog.redis.set(
+        redis_keys.scheduler_heartbeat(catalog.prefix), orjson.dumps({"at": time.time()})
+    )
     fresh = api.get("/health").json()
     assert (fresh["status"], fresh["degraded"], fresh["scheduler"]["status"]) == ("ok", [], "ok")

@@ -13,9 +13,10 @@ import orjson
 import pytest
 from rq.worker import SimpleWorker
 
+from catalog import redis_keys
 from catalog.settings import PROJECT_ROOT, Settings
 from indexer.jobs import index_queue
-from indexer.schedule import JOBS, enqueued_key, heartbeat_key, job_id, last_runs, run_scheduled
+from indexer.schedule import JOBS, job_id, last_runs, run_scheduled
 from indexer.scheduler import Scheduler
 from tests.support.catalog import Catalog
 
@@ -38,10 +39,10 @@ def test_one_of_two_schedulers_enqueues_each_job_once(catalog: Catalog, settings
     assert (first.active, second.active) == (True, False)
     expected = sorted(job_id(catalog.prefix, job.name) for job in JOBS)
     assert _queued(catalog) == expected
-    beat = orjson.loads(catalog.redis.get(heartbeat_key(catalog.prefix)) or b"{}")
+    beat = orjson.loads(catalog.redis.get(redis_keys.scheduler_heartbeat(catalog.prefix)) or b"{}")
     assert time.time() - beat["at"] < 5
     # Due again at once, but the runs are still queued: nothing piles up behind a slow worker.
-    catalog.redis.delete(*(enqueued_key(catalog.prefix, job.name) for job in JOBS))
+    catalog.redis.delete(*(redis_keys.job_enqueued(catalog.prefix, job.name) for job in JOBS))
     first.tick()
     assert _queued(catalog) == expected
 
