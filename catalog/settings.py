@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         description="Searches with results a query needs to be suggested (keeps one-off queries out).",
     )
 
+    synonym_import_max_rules: int = Field(
+        default=100_000,
+        ge=1,
+        description="Rules one synonym import may hold (a larger file is refused with 413).",
+    )
+
     @field_validator("index_prefix")
     @classmethod
     def _index_prefix_is_a_valid_index_name(cls, value: str) -> str:
