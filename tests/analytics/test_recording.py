@@ -145,3 +145,44 @@ def test_the_buffer_writes_a_full_batch_without_waiting_for_its_interval(
         buffer.stop()
     with catalog.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM search_events")).scalar() == 5
+
+
+def _search(query: str | None, kind: str = "search", **fields: Any) -> SearchRecord:
+    return SearchRecord(
+        kind=kind, query=query, result_count=1, latency_ms=1, cache_hit=False, **fields
+    )
+
+
+def test_a_nul_in_a_query_neither_fails_the_search_nor_drops_other_events(
+    tools: Catalog, analytics: Analytics
+) -> None:
+    others = [analytics.search("drill"), analytics.search("hammer")]
+    hostile = analytics.api.get("/search", params={"q": "tv\x00\x07 set"})
+    assert hostile.status_code in (200, 400)  # /search may refuse the NUL, naming q
+    buffer: EventBuffer = analytics.api.app.state.analytics  # type: ignore[attr-defined]
+    buffer.record_search(_search("tv\x00", filters={"brand": ["Ac\x00me"]}, facets=["brand:\x00"]))
+    buffer.flush()
+    with tools.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT search_id::text, query, filters FROM search_events ORDER BY id")
+        ).all()
+    assert [r.search_id for r in rows[:2]] == others
+    stored = {r.query for r in rows}
+    assert {"drill", "hammer", "tv "} <= stored  # the NUL became a space
+    if hostile.status_code == 200:
+        assert "tv set" in stored
+    assert all("\x00" not in str(r) for r in rows)
+    assert {"brand": ["Ac me"]} in [r.filters for r in rows]
+
+
+def test_one_bad_row_costs_only_itself_not_its_batch(catalog: Catalog, analytics: Analytics) -> None:
+    buffer = EventBuffer(catalog.engine, flush_seconds=3600)
+    good = [_search("drill"), _search("hammer")]
+    buffer.record_search(good[0])
+    buffer.record_search(_search("bad", kind="not-a-kind"))  # refused by PostgreSQL's check
+    buffer.record_search(good[1])
+    assert buffer.flush() == 2
+    assert buffer.pending() == 0
+    with catalog.engine.connect() as conn:
+        written = conn.execute(text("SELECT search_id FROM search_events ORDER BY id")).scalars()
+        assert list(written) == [g.search_id for g in good]
