@@ -99,6 +99,16 @@ class Settings(BaseSettings):
         description="Searches with results a query needs to be suggested (keeps one-off queries out).",
     )
 
+    search_id_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs search ids (clicks need one). Unset: the key `catalog migrate` "
+        "generated in the database, shared by every API process.",
+    )
+    analytics_popular_min_clients: int = Field(
+        default=3,
+        ge=1,
+        description="Distinct sessions a query needs before autocomplete suggests it to everyone.",
+    )
     synonym_import_max_rules: int = Field(
         default=100_000,
         ge=1,

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from prometheus_client import Counter, Gauge
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
@@ -56,7 +56,13 @@ def write_events(
                 [record.row() for record in searches],
             )
         if clicks:
-            conn.execute(insert(ClickEvent), [record.row() for record in clicks])
+            # One click per (search, product): a repeat already recorded is ignored.
+            conn.execute(
+                pg_insert(ClickEvent).on_conflict_do_nothing(
+                    index_elements=["search_id", "product_id"]
+                ),
+                [record.row() for record in clicks],
+            )
             conn.execute(
                 text(
                     "UPDATE search_events SET revision = revision + 1 WHERE search_id = ANY(:ids)"

@@ -138,6 +138,8 @@ class SearchRecord:
     filters: dict[str, Any] = field(default_factory=dict)
     facets: list[str] = field(default_factory=list)
     session_id: str | None = None
+    shown_products: list[str] = field(default_factory=list)
+    shown: int = 0
     search_id: uuid.UUID = field(default_factory=new_search_id)
     at: datetime = field(default_factory=utcnow)
 
@@ -154,6 +156,8 @@ class SearchRecord:
             "result_count": self.result_count,
             "latency_ms": self.latency_ms,
             "cache_hit": self.cache_hit,
+            "shown": self.shown,
+            "shown_products": clean(self.shown_products),
         }
 
 

@@ -13,7 +13,7 @@ from tests.conftest import Catalog
 
 def _script(analytics: Analytics) -> None:
     """5 searches of drill (one spelled `  Drill `, one filtered), 3 of hammer, 2 of xyzzy; clicks:
-    drill at positions 1, 3 and 1+2 (two in one search), hammer at 2."""
+    drill at positions 1, 2 and 1+2 (two in one search), hammer at 1."""
     drill = [analytics.search("drill") for _ in range(3)]
     drill.append(analytics.search("  Drill ", brand="Bolt"))
     drill.append(analytics.search("DRILL"))
@@ -25,10 +25,10 @@ def _script(analytics: Analytics) -> None:
     zero = [analytics.search("xyzzy") for _ in range(2)]
     assert len(set(drill + hammer + zero)) == 10  # every request has its own search id
     analytics.click(drill[0], "d-1", 1)
-    analytics.click(drill[1], "d-2", 3)
-    analytics.click(drill[3], "d-1", 1)
-    analytics.click(drill[3], "d-2", 2)
-    analytics.click(hammer[1], "h-1", 2)
+    analytics.click(drill[1], "d-2", 2)
+    analytics.click(drill[2], "d-1", 1)
+    analytics.click(drill[2], "d-2", 2)
+    analytics.click(hammer[1], "h-1", 1)
 
 
 def test_scripted_searches_and_clicks_give_exact_reports(
@@ -54,7 +54,7 @@ def test_scripted_searches_and_clicks_give_exact_reports(
         "clicked_searches": 4,
         "clicks": 5,
         "ctr": 0.4,
-        "mean_click_position": 1.8,
+        "mean_click_position": 1.4,
     }
     per_query = {q["query"]: q for q in ctr["queries"]}
     assert per_query["drill"] == {
@@ -64,9 +64,9 @@ def test_scripted_searches_and_clicks_give_exact_reports(
         "clicked_searches": 3,
         "clicks": 4,
         "ctr": 0.6,
-        "mean_click_position": 1.75,
+        "mean_click_position": 1.5,
     }
-    assert (per_query["hammer"]["ctr"], per_query["hammer"]["mean_click_position"]) == (0.3333, 2.0)
+    assert (per_query["hammer"]["ctr"], per_query["hammer"]["mean_click_position"]) == (0.3333, 1.0)
     assert (per_query["xyzzy"]["ctr"], per_query["xyzzy"]["mean_click_position"]) == (0.0, None)
 
     # Queries that never found anything are the zero-result report's, not this one's.
@@ -123,8 +123,8 @@ def test_what_an_event_records_and_what_it_does_not(tools: Catalog, analytics: A
             )
         ).all()
     assert [str(rows[0].search_id), str(rows[1].search_id)] == [
-        first.json()["search_id"],
-        again.json()["search_id"],
+        first.json()["search_id"].split(".")[0],  # the id, without its count and signature
+        again.json()["search_id"].split(".")[0],
     ]
     assert [(r.kind, r.session_id, r.query, r.cache_hit) for r in rows[:2]] == [
         ("search", "s-42", "cordless drill", False),
