@@ -124,7 +124,7 @@ def test_a_forged_search_id_position_product_or_repeat_is_refused(
         clicks = conn.execute(text("SELECT product_id FROM click_events ORDER BY id")).scalars()
         assert list(clicks) == ["d-1", "d-2"]
         shown_products = conn.execute(text("SELECT shown_products FROM search_events")).scalar()
-        assert set(shown_products) >= {"d-1", "d-2"}
+        assert set(shown_products or ()) >= {"d-1", "d-2"}
 
 
 def test_the_database_keeps_one_click_per_search_and_product(

@@ -152,8 +152,8 @@ def test_autocomplete_offers_popular_queries_deduplicated_and_marked(
     tools: Catalog, analytics: Analytics
 ) -> None:
     for query, times in (("drill bits", 4), ("drill", 3), ("bolt", 3), ("drywall", 2)):
-        for _ in range(times):
-            analytics.search(query)
+        for session in range(times):  # each time another shopper
+            analytics.search(query, session=f"s-{session}")
     for _ in range(5):  # found nothing: never suggested
         response = analytics.api.get("/search", params={"q": "drizzlyx"})
         assert response.json()["total"]["value"] == 0
@@ -183,3 +183,46 @@ def test_autocomplete_offers_popular_queries_deduplicated_and_marked(
     typing = analytics.report("top-queries", kind="autocomplete")
     assert [(q["query"], q["searches"]) for q in typing["queries"]] == [("dri", 3), ("bol", 1)]
     assert "dri" not in [q["query"] for q in analytics.report("top-queries")["queries"]]
+
+
+def test_popular_queries_need_distinct_sessions_and_merchandisers_can_hide_one(
+    tools: Catalog, analytics: Analytics
+) -> None:
+    for _ in range(5):  # one client, five times: vouches once
+        analytics.search("drill bits", session="the-same-one")
+    for session in ("a", "b", "c"):
+        analytics.search("hammer drill", session=session)
+    analytics.ship()
+    offered = analytics.api.get("/autocomplete", params={"q": "dri"}).json()["queries"]
+    assert [q["text"] for q in offered] == []  # `drill bits`: searched 5 times, by one session
+    offered = analytics.api.get("/autocomplete", params={"q": "hamm"}).json()["queries"]
+    assert [q["text"] for q in offered] == ["hammer drill"]
+
+    hide = analytics.api.post(
+        "/admin/analytics/hidden-queries",
+        json={"query": " Hammer  DRILL"},
+        headers=analytics.headers,
+    )
+    assert hide.status_code == 201, hide.text
+    assert hide.json() == {"hidden": "hammer drill"}
+    # Honoured at once (the cached answer is retired), and by later shipments.
+    assert analytics.api.get("/autocomplete", params={"q": "hamm"}).json()["queries"] == []
+    analytics.ship()
+    assert analytics.api.get("/autocomplete", params={"q": "hamm"}).json()["queries"] == []
+    listed = analytics.api.get("/admin/analytics/hidden-queries", headers=analytics.headers)
+    assert [q["query"] for q in listed.json()["queries"]] == ["hammer drill"]
+    bad = analytics.api.post(
+        "/admin/analytics/hidden-queries", json={"query": "x\x00"}, headers=analytics.headers
+    )
+    assert bad.status_code == 422
+    assert "query" in str(bad.json()["detail"])
+
+    shown = analytics.api.delete(
+        "/admin/analytics/hidden-queries",
+        params={"query": "hammer drill"},
+        headers=analytics.headers,
+    )
+    assert shown.status_code == 200
+    analytics.ship()
+    offered = analytics.api.get("/autocomplete", params={"q": "hamm"}).json()["queries"]
+    assert [q["text"] for q in offered] == ["hammer drill"]
