@@ -15,4 +15,3 @@ from catalog import redis_keys
 def bump_generation(redis: Redis, prefix: str) -> int:
     """Make every cached search response of this index unreachable at once."""
     return int(redis.incr(redis_keys.index_generation(prefix)))
-

@@ -157,6 +157,22 @@ class Settings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
+    search_id_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs search ids (clicks need one). Unset: the key `catalog migrate` "
+        "generated in the database, shared by every API process.",
+    )
+    analytics_popular_min_clients: int = Field(
+        default=3,
+        ge=1,
+        description="Distinct sessions a query needs before autocomplete suggests it to everyone.",
+    )
+    synonym_import_max_rules: int = Field(
+        default=100_000,
+        ge=1,
+        description="Rules one synonym import may hold (a larger file is refused with 413).",
+    )
+
     @field_validator("index_prefix")
     @classmethod
     def _index_prefix_is_a_valid_index_name(cls, value: str) -> str:

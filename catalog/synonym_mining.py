@@ -17,7 +17,7 @@ from typing import Any
 
 from analyzers import analyze_query
 from analyzers.nltk_data import ensure_nltk_data_path, wordnet_available
-from catalog.synonyms import Rule, SynonymError, validate
+from catalog.synonyms import Rule, RuleIndex, SynonymError
 
 MAX_ALTERNATIVES_PER_WORD = 8
 MIN_OVERLAP = 0.5
@@ -111,9 +111,10 @@ def coclick_candidates(clicked: Mapping[str, set[str]]) -> list[Candidate]:
 def reviewable(candidates: Sequence[Candidate], rules: Sequence[Rule]) -> list[Candidate]:
     """The candidates a merchandiser could add as they are: new, and accepted by validation."""
     kept = []
+    index = RuleIndex(rules)
     for candidate in candidates:
         try:
-            validate(Rule("equivalent", candidate.terms), rules)
+            index.validate(Rule("equivalent", candidate.terms))
         except SynonymError:
             continue
         kept.append(candidate)

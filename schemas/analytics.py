@@ -72,6 +72,9 @@ class SearchEvent(Base):
     result_count: Mapped[int] = mapped_column(Integer)
     latency_ms: Mapped[float] = mapped_column(REAL)
     cache_hit: Mapped[bool] = mapped_column(Boolean)
+    #: How many results the answer showed, and which products: a click must land among them.
+    shown: Mapped[int] = mapped_column(Integer, server_default="0")
+    shown_products: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     #: Moves when a click arrives, so the search's document (which carries its clicks) is re-shipped.
     revision: Mapped[int] = mapped_column(Integer, server_default="1")
     shipped_revision: Mapped[int] = mapped_column(Integer, server_default="0")
@@ -83,6 +86,7 @@ class ClickEvent(Base):
     __tablename__ = "click_events"
     __table_args__ = (
         CheckConstraint("position >= 1", name="click_events_position_check"),
+        UniqueConstraint("search_id", "product_id", name="click_events_search_product_key"),
         Index("click_events_search_id_idx", "search_id"),
         Index("click_events_at_idx", "at"),
     )
@@ -132,4 +136,24 @@ class SearchEventDeletion(Base):
     __tablename__ = "search_event_deletions"
 
     doc_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class HiddenQuery(Base):
+    """A past query merchandisers keep out of autocomplete's popular queries (normalized)."""
+
+    __tablename__ = "hidden_queries"
+
+    query: Mapped[str] = mapped_column(Text, primary_key=True)
+    hidden_by: Mapped[str] = mapped_column(Text)
+    hidden_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ServiceSecret(Base):
+    """A secret generated at migration time (`search_ids`: the key that signs search ids)."""
+
+    __tablename__ = "service_secrets"
+
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -21,6 +21,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalog.analytics.buffer import EventBuffer
+from catalog.analytics.signing import SearchIdSigner
 from catalog.connections import database_engine, elasticsearch_client, redis_client
 from catalog.settings import Settings, get_settings
 from search_api import edge
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_pending=settings.analytics_max_pending,
         )
         app.state.analytics.start()
+        app.state.search_ids = SearchIdSigner(app.state.engine, settings.search_id_secret)
         yield
         app.state.analytics.stop()
         app.state.synonyms.stop()

@@ -6,7 +6,9 @@ is a list append under a lock, and the writes happen in one background thread, e
 multi-row INSERT per batch. When PostgreSQL is down the events wait in memory, at most
 `ANALYTICS_MAX_PENDING` of them; past that, new events are dropped and counted
 (`catalog_analytics_events_total{outcome="dropped"}`), so an outage costs analytics, never searches
-or memory. Stopping the buffer (the app's shutdown) writes what is left.
+or memory. A batch PostgreSQL refuses (a row it cannot take) is written again row by row, so one bad
+event costs itself only, never the other shoppers' events of its batch. Stopping the buffer (the
+app's shutdown) writes what is left.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from prometheus_client import Counter, Gauge
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
@@ -54,7 +56,13 @@ def write_events(
                 [record.row() for record in searches],
             )
         if clicks:
-            conn.execute(insert(ClickEvent), [record.row() for record in clicks])
+            # One click per (search, product): a repeat already recorded is ignored.
+            conn.execute(
+                pg_insert(ClickEvent).on_conflict_do_nothing(
+                    index_elements=["search_id", "product_id"]
+                ),
+                [record.row() for record in clicks],
+            )
             conn.execute(
                 text(
                     "UPDATE search_events SET revision = revision + 1 WHERE search_id = ANY(:ids)"
@@ -150,16 +158,35 @@ class EventBuffer:
                 if not refused:  # PostgreSQL unreachable: keep the batch for the next flush
                     log.warning("analytics events kept for a retry: %s", str(exc).splitlines()[0])
                     self._put_back(searches, clicks)
-                else:  # the batch itself is bad: retrying it would block every later event
-                    log.error("analytics batch refused, dropped: %s", str(exc).splitlines()[0])
-                    EVENTS.labels("search", "failed").inc(len(searches))
-                    EVENTS.labels("click", "failed").inc(len(clicks))
+                else:  # a row of the batch is bad: write them one by one, drop only the bad
+                    log.error("analytics batch refused: %s", str(exc).splitlines()[0])
+                    written = self._write_one_by_one(searches, clicks)
+                    PENDING.set(self.pending())
+                    return written
                 PENDING.set(self.pending())
                 return 0
             EVENTS.labels("search", "written").inc(len(searches))
             EVENTS.labels("click", "written").inc(len(clicks))
             PENDING.set(self.pending())
             return len(searches) + len(clicks)
+
+    def _write_one_by_one(self, searches: list[SearchRecord], clicks: list[ClickRecord]) -> int:
+        """Each event in its own transaction; the ones PostgreSQL refuses are dropped, counted."""
+        written = 0
+        single: list[tuple[str, list[SearchRecord], list[ClickRecord]]] = [
+            *(("search", [s], []) for s in searches),
+            *(("click", [], [c]) for c in clicks),
+        ]
+        for kind, search, click in single:
+            try:
+                write_events(self.engine, search, click)
+            except SQLAlchemyError as exc:
+                log.error("analytics %s event refused, dropped: %s", kind, str(exc).splitlines()[0])
+                EVENTS.labels(kind, "failed").inc()
+                continue
+            EVENTS.labels(kind, "written").inc()
+            written += 1
+        return written
 
     def _put_back(self, searches: list[SearchRecord], clicks: list[ClickRecord]) -> None:
         """Return a failed batch ahead of newer events, dropping the newest beyond the bound."""

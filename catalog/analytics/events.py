@@ -20,6 +20,27 @@ from typing import Any
 #: Queries are stored at most this long (the search API accepts 256 characters).
 QUERY_MAX = 256
 _SPACES = re.compile(r"\s+")
+#: What PostgreSQL refuses in text or JSON (NUL), and what has no business in a report: C0 and C1
+#: controls and lone surrogates (unencodable in UTF-8).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """`text` without NUL, control characters or lone surrogates (each becomes a space)."""
+    return _UNPRINTABLE.sub(" ", text)
+
+
+def clean(value: Any) -> Any:
+    """Every string in `value` (nested lists and dicts too, keys included) through `clean_text`."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean(key): clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean(item) for item in value]
+    return value
+
+
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 
 
@@ -31,7 +52,8 @@ def normalize_query(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    folded = _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    folded = unicodedata.normalize("NFKC", clean_text(text)).casefold()
+    folded = _SPACES.sub(" ", folded).strip()
     folded = _EMAIL.sub("<email>", folded)
     return folded[:QUERY_MAX] or None
 
@@ -111,21 +133,26 @@ class SearchRecord:
     filters: dict[str, Any] = field(default_factory=dict)
     facets: list[str] = field(default_factory=list)
     session_id: str | None = None
+    shown_products: list[str] = field(default_factory=list)
+    shown: int = 0
     search_id: uuid.UUID = field(default_factory=new_search_id)
     at: datetime = field(default_factory=utcnow)
 
     def row(self) -> dict[str, Any]:
+        """The row to insert; its text cleaned, as anything a client sent may hold a NUL."""
         return {
             "search_id": self.search_id,
             "at": self.at,
             "kind": self.kind,
-            "session_id": self.session_id,
-            "query": self.query,
-            "filters": self.filters,
-            "facets": self.facets,
+            "session_id": clean(self.session_id),
+            "query": clean(self.query),
+            "filters": clean(self.filters),
+            "facets": clean(self.facets),
             "result_count": self.result_count,
             "latency_ms": self.latency_ms,
             "cache_hit": self.cache_hit,
+            "shown": self.shown,
+            "shown_products": clean(self.shown_products),
         }
 
 
@@ -143,7 +170,7 @@ class ClickRecord:
         return {
             "search_id": self.search_id,
             "at": self.at,
-            "product_id": self.product_id,
+            "product_id": clean_text(self.product_id),
             "position": self.position,
-            "session_id": self.session_id,
+            "session_id": clean(self.session_id),
         }

@@ -31,6 +31,7 @@ def ship_analytics() -> dict[str, Any]:
             redis=redis_client(settings),
             popular_days=settings.analytics_popular_days,
             popular_min_searches=settings.analytics_popular_min_searches,
+            popular_min_sessions=settings.analytics_popular_min_clients,
         )
     finally:
         es.close()

@@ -199,6 +199,26 @@ def popular_queries(
     return {query: count for query, count in found.items() if count >= min_searches}
 
 
+VOUCHED = text(
+    "SELECT query FROM search_events WHERE kind = 'search' AND at >= :since AND result_count > 0 "
+    "AND query = ANY(:queries) AND query NOT IN (SELECT query FROM hidden_queries) "
+    "GROUP BY query HAVING count(DISTINCT session_id) >= :sessions"
+)
+
+
+def vouched_queries(
+    engine: Engine, queries: list[str], *, since: datetime, min_sessions: int
+) -> set[str]:
+    """Of `queries`, those searched (with results) in `min_sessions` distinct sessions and not
+    hidden by a merchandiser: one client repeating a query cannot put it in every shopper's
+    autocomplete. Searches without an `X-Session-Id` vouch for nothing."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            VOUCHED, {"since": since, "queries": queries, "sessions": min_sessions}
+        ).scalars()
+        return set(rows)
+
+
 def refresh_popular_queries(
     es: Elasticsearch,
     prefix: str,
@@ -207,13 +227,19 @@ def refresh_popular_queries(
     min_searches: int,
     redis: Redis | None = None,
     now: datetime | None = None,
+    engine: Engine | None = None,
+    min_sessions: int = 3,
 ) -> int:
     """Bring the popular-queries index in line with the analytics index; return its size.
 
-    Only what changed is written: new queries and new counts indexed, queries gone deleted.
+    Only what changed is written: new queries and new counts indexed, queries gone deleted. With
+    `engine`, only queries `vouched_queries` keeps (distinct sessions, not hidden).
     """
     since = (now or utcnow()) - timedelta(days=days)
     wanted = popular_queries(es, prefix, since=since, min_searches=min_searches)
+    if engine is not None and wanted:
+        vouched = vouched_queries(engine, list(wanted), since=since, min_sessions=min_sessions)
+        wanted = {query: count for query, count in wanted.items() if query in vouched}
     index = queries_index(prefix)
     ensure_index(es, index, queries_mapping())
     held = es.search(
@@ -255,6 +281,7 @@ def ship(
     redis: Redis | None = None,
     popular_days: int = 30,
     popular_min_searches: int = 3,
+    popular_min_sessions: int = 3,
 ) -> Shipped:
     """The shipping job: pending events, rollups and deletions, then the popular queries."""
     with analytics_lock(engine) as held:
@@ -263,6 +290,20 @@ def ship(
             return Shipped(skipped=True)
         shipped = ship_pending(engine, es, prefix)
         shipped.popular_queries = refresh_popular_queries(
-            es, prefix, days=popular_days, min_searches=popular_min_searches, redis=redis
+            es,
+            prefix,
+            days=popular_days,
+            min_searches=popular_min_searches,
+            redis=redis,
+            engine=engine,
+            min_sessions=popular_min_sessions,
         )
         return shipped
+
+
+def hide_popular_query(es: Elasticsearch, redis: Redis, prefix: str, query: str) -> None:
+    """Take a hidden query out of the popular-queries index now, and retire cached autocomplete
+    answers (their cache key holds the popular-queries version)."""
+    index = queries_index(prefix)
+    es.options(ignore_status=404).delete(index=index, id=popular_query_id(query), refresh=True)
+    redis.incr(redis_keys.popular_queries_version(prefix))

@@ -161,6 +161,22 @@ def bench_autocomplete_command(
         entry.sections.append(figures.section())
 
 
+@app.command("synonym-import")
+def bench_synonym_import_command(
+    size: Size = DEFAULT_SIZE,
+    rules: Annotated[int, typer.Option(min=1, help="Simple rules in the imported file.")] = 100_000,
+    port: Port = 8100,
+    report: Report = None,
+) -> None:
+    """/search p50 / p99 at rest and during a large synonym import over the API."""
+    from ops.bench.data import prepare
+    from ops.bench.synonym_import import bench_synonym_import
+
+    command = f"catalog bench synonym-import --size {size_label(size)} --rules {rules}"
+    with _recording(command, report) as entry:
+        entry.sections.append(bench_synonym_import(prepare(size), rules=rules, port=port).section())
+
+
 @app.command("load")
 def bench_load_command(
     size: Size = DEFAULT_SIZE,

@@ -14,11 +14,15 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import text
 
 from catalog.analytics import reports
+from catalog.analytics.events import normalize_query
 from catalog.analytics.reports import Scope
-from search_api.auth import MerchandiserDep
-from search_api.deps import ElasticsearchDep, SettingsDep
+from catalog.analytics.shipping import hide_popular_query
+from search_api.auth import Merchandiser, MerchandiserDep
+from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep
 from search_api.params import reject_unknown
 
 router = APIRouter(prefix="/admin/analytics", tags=["analytics"], dependencies=[MerchandiserDep])
@@ -185,3 +189,67 @@ def volume(
         )
     buckets = reports.volume(es, settings.index_prefix, report.scope, interval.value)
     return {**report.echo(), "interval": interval.value, "buckets": buckets}
+
+
+class HiddenQueryBody(BaseModel):
+    """A past query to keep out of autocomplete's popular queries (matched as analytics stores it:
+    case-folded, spaces collapsed)."""
+
+    model_config = ConfigDict(extra="forbid")
+    query: str = Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]+$")
+
+
+def _normalized(query: str, where: str) -> str:
+    normalized = normalize_query(query)
+    if normalized is None:
+        raise HTTPException(422, detail=[{"loc": [where, "query"], "msg": "query is empty"}])
+    return normalized
+
+
+@router.get("/hidden-queries", summary="Queries kept out of autocomplete's popular queries")
+def hidden_queries(engine: EngineDep) -> dict[str, Any]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT query, hidden_by, hidden_at FROM hidden_queries ORDER BY query")
+        ).all()
+    return {
+        "queries": [
+            {"query": r.query, "by": r.hidden_by, "at": r.hidden_at.isoformat()} for r in rows
+        ]
+    }
+
+
+@router.post("/hidden-queries", status_code=201, summary="Hide a popular query, at once")
+def hide_query(
+    body: HiddenQueryBody,
+    who: Merchandiser,
+    engine: EngineDep,
+    es: ElasticsearchDep,
+    redis: RedisDep,
+    settings: SettingsDep,
+) -> dict[str, Any]:
+    query = _normalized(body.query, "body")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO hidden_queries (query, hidden_by) VALUES (:q, :by) "
+                "ON CONFLICT (query) DO NOTHING"
+            ),
+            {"q": query, "by": who.actor},
+        )
+    hide_popular_query(es, redis, settings.index_prefix, query)
+    return {"hidden": query}
+
+
+@router.delete("/hidden-queries", summary="Show a hidden query again (from the next shipping)")
+def unhide_query(
+    engine: EngineDep, query: Annotated[str, Query(min_length=1, max_length=256)]
+) -> dict[str, Any]:
+    normalized = _normalized(query, "query")
+    with engine.begin() as conn:
+        deleted = conn.execute(
+            text("DELETE FROM hidden_queries WHERE query = :q"), {"q": normalized}
+        ).rowcount
+    if not deleted:
+        raise HTTPException(404, detail=[{"loc": ["query", "query"], "msg": "not hidden"}])
+    return {"shown": normalized}

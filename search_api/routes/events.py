@@ -6,9 +6,12 @@ server and never fails the request it describes. The only link between events is
 session id a client may send (`X-Session-Id` on searches, `session_id` in a click); nothing else
 about the shopper is kept.
 
-A click names its search by the `search_id` the search answered with. An id this API issued in the
-last moments is accepted at once (its search may still sit in another API process's buffer);
-an older one must be in PostgreSQL, and an unknown one is a 404 naming `search_id`.
+A click names its search by the signed `search_id` the search answered with
+(`catalog.analytics.signing`): an id this API did not sign is a 404 naming `search_id`, a position
+beyond the results the search showed a 422 naming `position`, a product it did not show a 422 naming
+`product_id`, and a second click on the same product of the same search a 409. A search issued in
+the last moments is accepted at once (it may still sit in another API process's buffer, so its
+products are not checked yet); an older one must be in PostgreSQL.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Request
 from prometheus_client import Counter
 from pydantic import BaseModel, ConfigDict, Field
+from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,9 +38,10 @@ from catalog.analytics.events import (
     issued_at,
     normalize_query,
 )
+from catalog.analytics.signing import SIGNED_ID_PATTERN, SearchIdSigner
 from schemas.analytics import PRODUCT_ID_MAX, SESSION_ID_PATTERN
 from search_api.auth import PublicDep
-from search_api.deps import EngineDep, SettingsDep
+from search_api.deps import EngineDep, RedisDep, SettingsDep
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,9 @@ RECORDING_ERRORS = Counter(
 RECENT_SECONDS = 30.0
 #: Clock skew tolerated between API processes (a search id from the near future is still ours).
 SKEW_SECONDS = 5.0
+#: How long a click is remembered in Redis to refuse its repeat (PostgreSQL's unique key is the
+#: guarantee; Redis answers the repeat with a 409 before it reaches the buffer).
+CLICK_MEMORY_SECONDS = 86_400
 
 SessionId = Annotated[
     str | None,
@@ -58,6 +67,11 @@ SessionId = Annotated[
 ]
 
 router = APIRouter(tags=["analytics"], dependencies=[PublicDep])
+
+
+def _signer(request: Request) -> SearchIdSigner:
+    signer: SearchIdSigner = request.app.state.search_ids
+    return signer
 
 
 def _buffer(request: Request) -> EventBuffer:
@@ -75,8 +89,11 @@ def record_search(
     cache_hit: bool,
     started: float,
     session_id: str | None,
+    shown_products: list[str],
+    shown: int,
 ) -> str | None:
-    """Record one search or autocomplete request; return its search id (None if not recorded)."""
+    """Record one search or autocomplete request; return its signed search id (None if not
+    recorded). `shown` results were in the answer, among them the products `shown_products`."""
     try:
         record = SearchRecord(
             kind=kind,
@@ -87,13 +104,16 @@ def record_search(
             filters=compact_filters(applied),
             facets=facet_strings(applied),
             session_id=session_id,
+            shown_products=shown_products,
+            shown=shown,
         )
+        signed = _signer(request).sign(record.search_id, shown)
         _buffer(request).record_search(record)
     except Exception:  # analytics must never cost a shopper an answer
         RECORDING_ERRORS.inc()
         log.exception("could not record a %s event", kind)
         return None
-    return str(record.search_id)
+    return signed
 
 
 class Click(BaseModel):
@@ -101,57 +121,82 @@ class Click(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    search_id: uuid.UUID = Field(description="The `search_id` of the search or autocomplete.")
+    search_id: str = Field(
+        pattern=SIGNED_ID_PATTERN, description="The `search_id` the search or autocomplete gave."
+    )
     product_id: str = Field(min_length=1, max_length=PRODUCT_ID_MAX, pattern=r"^[^\x00-\x1f]+$")
     position: int = Field(ge=1, le=10_000, description="1-based position in the results.")
     session_id: str | None = Field(default=None, pattern=SESSION_ID_PATTERN)
 
 
-def _known(engine: Engine, search_id: uuid.UUID, recent: float) -> bool:
-    issued = issued_at(search_id)
-    now = time.time()
-    if issued is not None and now - recent <= issued <= now + SKEW_SECONDS:
-        return True
+def _refused(status: int, field: str, message: str) -> HTTPException:
+    return HTTPException(status, detail=[{"loc": ["body", field], "msg": message}])
+
+
+def _shown_products(engine: Engine, search_id: uuid.UUID, recent: float) -> list[str] | None:
+    """The products the search showed; [] when it is recent and not written yet; None: unknown."""
     try:
         with engine.connect() as conn:
-            return bool(
-                conn.execute(
-                    text("SELECT EXISTS (SELECT 1 FROM search_events WHERE search_id = :id)"),
-                    {"id": search_id},
-                ).scalar()
-            )
+            row = conn.execute(
+                text("SELECT shown_products FROM search_events WHERE search_id = :id"),
+                {"id": search_id},
+            ).one_or_none()
     except SQLAlchemyError as exc:
-        # PostgreSQL down: keep the click (it joins its search when shipped, if there is one).
+        # PostgreSQL down: the signature still proves the search; its products go unchecked.
         log.warning("could not check a click's search: %s", str(exc).splitlines()[0])
-        return True
+        return []
+    if row is not None:
+        return list(row.shown_products)
+    issued = issued_at(search_id)
+    now = time.time()
+    return [] if issued is not None and now - recent <= issued <= now + SKEW_SECONDS else None
+
+
+def _first_click(redis: Redis, prefix: str, search_id: uuid.UUID, product_id: str) -> bool:
+    key = f"{prefix}:click:{search_id}:{product_id}"
+    try:
+        return bool(redis.set(key, 1, nx=True, ex=CLICK_MEMORY_SECONDS))
+    except RedisError:
+        return True  # PostgreSQL's unique key still keeps one click per (search, product)
 
 
 @router.post(
     "/events/click",
     status_code=202,
     summary="Record a click on a search result",
-    responses={404: {"description": "No search has this search_id."}},
+    responses={
+        404: {"description": "No search of this API has this search_id."},
+        409: {"description": "This product of this search was clicked already."},
+    },
 )
 def click(
-    request: Request, engine: EngineDep, settings: SettingsDep, body: Click
+    request: Request, engine: EngineDep, redis: RedisDep, settings: SettingsDep, body: Click
 ) -> dict[str, Any]:
-    recent = max(RECENT_SECONDS, 3 * settings.analytics_flush_seconds)
-    if not _known(engine, body.search_id, recent):
-        raise HTTPException(
-            404,
-            detail=[
-                {
-                    "loc": ["body", "search_id"],
-                    "msg": f"unknown search_id {body.search_id}: no search answered with it",
-                }
-            ],
+    verified = _signer(request).verify(body.search_id)
+    unknown = f"unknown search_id {body.search_id}: no search answered with it"
+    if verified is None:
+        raise _refused(404, "search_id", unknown)
+    search_id, shown = verified
+    if body.position > shown:
+        raise _refused(
+            422, "position", f"position {body.position} is beyond the {shown} results shown"
         )
+    recent = max(RECENT_SECONDS, 3 * settings.analytics_flush_seconds)
+    products = _shown_products(engine, search_id, recent)
+    if products is None:
+        raise _refused(404, "search_id", unknown)
+    if products and body.product_id not in products:
+        raise _refused(
+            422, "product_id", f"product {body.product_id!r} was not among the results shown"
+        )
+    if not _first_click(redis, settings.index_prefix, search_id, body.product_id):
+        raise _refused(409, "product_id", "this product of this search was clicked already")
     _buffer(request).record_click(
         ClickRecord(
-            search_id=body.search_id,
+            search_id=search_id,
             product_id=body.product_id,
             position=body.position,
             session_id=body.session_id,
         )
     )
-    return {"recorded": True, "search_id": str(body.search_id)}
+    return {"recorded": True, "search_id": body.search_id}

@@ -158,5 +158,7 @@ def search(
         cache_hit=hit,
         started=started,
         session_id=session_id,
+        shown_products=[hit["id"] for hit in body["hits"]],
+        shown=len(body["hits"]),
     )
     return FastJSONResponse(body, headers={"X-Cache": "hit" if hit else "miss"})

@@ -95,6 +95,8 @@ def autocomplete(
         cache_hit=hit,
         started=started,
         session_id=session_id,
+        shown_products=[s["id"] for s in body["suggestions"] if "id" in s],
+        shown=len(body["suggestions"]) + len(body["queries"]),
     )
     return FastJSONResponse(body, headers=headers)
 

@@ -62,8 +62,9 @@ class Analytics:
     def __init__(self, api: TestClient, catalog: Catalog, headers: dict[str, str]) -> None:
         self.api, self.catalog, self.headers = api, catalog, headers
 
-    def search(self, q: str, **params: Any) -> str:
-        response = self.api.get("/search", params={"q": q, **params})
+    def search(self, q: str, session: str | None = None, **params: Any) -> str:
+        headers = {"X-Session-Id": session} if session else {}
+        response = self.api.get("/search", params={"q": q, **params}, headers=headers)
         assert response.status_code == 200, response.text
         search_id: str = response.json()["search_id"]
         return search_id
