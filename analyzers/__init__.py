@@ -10,10 +10,10 @@ spaces into fields mapped with the ``whitespace`` analyzer, and queries send the
 from __future__ import annotations
 
 from analyzers.engine import Analyzer
+from analyzers.expansion import InMemorySynonyms, SynonymExpander, SynonymMatch
 from analyzers.fields import ANALYZER_VERSION, INDEX_PROFILES, PROFILES
 from analyzers.nltk_data import NltkDataMissing, ensure_nltk_data_path
 from analyzers.query import AnalyzedQuery, Expansion, analyze_query_with
-from analyzers.synonyms import InMemorySynonyms, SynonymExpander, SynonymMatch
 from analyzers.tokens import TokenKind
 
 __all__ = [

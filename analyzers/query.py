@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from analyzers.emit import EDGE_NGRAM_MAX
 from analyzers.engine import Analyzer
-from analyzers.synonyms import SynonymExpander
+from analyzers.expansion import SynonymExpander
 from analyzers.tokens import VARIANT, Token, TokenKind, kind_of
 
 _QUERY_PROFILES = ("exact", "stemmed", "shingles")

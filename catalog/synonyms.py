@@ -1,7 +1,7 @@
 """Synonym rules: stored in PostgreSQL, validated against each other, every change a new version.
 
-Rules apply at query time only (`analyzers.synonyms`), so a change needs no reindex: API workers
-reload the rule set when its version moves (`search_api/synonyms.py`). Every change stores the whole
+Rules apply at query time only (`analyzers.expansion`), so a change needs no reindex: API workers
+reload the rule set when its version moves (`search_api/live_synonyms.py`). Every change stores the whole
 resulting rule set in `synonym_changes`, so the history reads as a list of states and a rollback is
 one more change (an earlier state re-applied under a new version), never a rewrite of history.
 
@@ -499,7 +499,7 @@ def announce(redis: Redis, prefix: str, version: int) -> None:
     """Tell every API worker (pub/sub and the version key) and retire cached search responses.
 
     Called after the change commits. If Redis is down the change still holds: workers also poll
-    PostgreSQL for the version (see `search_api.synonyms.LiveSynonyms`).
+    PostgreSQL for the version (see `search_api.live_synonyms.LiveSynonyms`).
     """
     try:
         redis.set(redis_keys.synonyms_version(prefix), version)

@@ -27,6 +27,7 @@ from catalog.settings import Settings, get_settings
 from search_api import edge
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep
 from search_api.health import check_health
+from search_api.live_synonyms import LiveSynonyms
 from search_api.responses import FastJSONResponse
 from search_api.routes import (
     admin,
@@ -38,7 +39,6 @@ from search_api.routes import (
     synonym_review,
     synonyms,
 )
-from search_api.synonyms import LiveSynonyms
 
 log = logging.getLogger("catalog.api")
 

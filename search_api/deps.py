@@ -14,7 +14,7 @@ from redis import Redis
 from sqlalchemy import Engine
 
 from catalog.settings import Settings
-from search_api.synonyms import LiveSynonyms
+from search_api.live_synonyms import LiveSynonyms
 
 
 async def _settings(request: Request) -> Settings:

@@ -121,7 +121,7 @@ def _nul_in_body(body: bytes) -> list[str | int] | None:
 
 
 class RefuseHostileInput:
-    """NUL in the path, query or body (400/422 naming where) and bodies over the limit (413)."""
+    """NUL in the path, query or body (422 naming where) and bodies over the limit (413)."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
@@ -133,12 +133,12 @@ class RefuseHostileInput:
             return
         if NUL in scope["path"]:
             msg = "the path must not contain NUL"
-            await _refuse(scope, receive, send, 400, [{"loc": ["path"], "msg": msg}])
+            await _refuse(scope, receive, send, 422, [{"loc": ["path"], "msg": msg}])
             return
         name = _nul_parameter(scope["query_string"])
         if name is not None:
             detail = [{"loc": ["query", name], "msg": f"{name} must not contain NUL"}]
-            await _refuse(scope, receive, send, 400, detail)
+            await _refuse(scope, receive, send, 422, detail)
             return
         too_large = [
             {"loc": ["body"], "msg": f"the body may not exceed {self.max_body_bytes} bytes"}

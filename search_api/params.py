@@ -30,7 +30,7 @@ FILTER_PARAMETERS = {
 
 
 def bad(parameter: str, message: str) -> HTTPException:
-    return HTTPException(400, detail=[{"loc": ["query", parameter], "msg": message}])
+    return HTTPException(422, detail=[{"loc": ["query", parameter], "msg": message}])
 
 
 def reject_unknown(request: Request, known: set[str]) -> None:

@@ -30,7 +30,7 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
 
     One finite number or NUL-free string per sort key: Elasticsearch writes a missing value as
     the string "Infinity", and a value of the wrong kind for its field it refuses with a 400
-    that the route answers as a bad cursor.
+    that the route answers as a bad cursor (422 naming `cursor`).
     """
     try:
         values = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))

@@ -1,10 +1,8 @@
-"""Analytics events from the API: each search and autocomplete records one, `POST /events/click`
-records a click on a result.
+"""`POST /events/click`: a click on a result of a search this API answered.
 
-Recording is an append to the process's buffer (`catalog.analytics.buffer`): it never waits for a
-server and never fails the request it describes. The only link between events is the anonymous
-session id a client may send (`X-Session-Id` on searches, `session_id` in a click); nothing else
-about the shopper is kept.
+Searches and autocomplete requests record their own events (`search_api.recording`). The only link
+between events is the anonymous session id a client may send (`X-Session-Id` on searches,
+`session_id` in a click); nothing else about the shopper is kept.
 
 A click names its search by the signed `search_id` the search answered with
 (`catalog.analytics.signing`): an id this API did not sign is a 404 naming `search_id`, a position
@@ -19,35 +17,27 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header, HTTPException, Request
-from prometheus_client import Counter
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from catalog.analytics.buffer import EventBuffer
 from catalog.analytics.events import (
     ClickRecord,
-    SearchRecord,
-    compact_filters,
-    facet_strings,
     issued_at,
-    normalize_query,
 )
-from catalog.analytics.signing import SIGNED_ID_PATTERN, SearchIdSigner
+from catalog.analytics.signing import SIGNED_ID_PATTERN
 from schemas.analytics import PRODUCT_ID_MAX, SESSION_ID_PATTERN
 from search_api.auth import PublicDep
 from search_api.deps import EngineDep, RedisDep, SettingsDep
+from search_api.recording import buffer_of, signer_of
 
 log = logging.getLogger(__name__)
 
-RECORDING_ERRORS = Counter(
-    "catalog_analytics_recording_errors_total", "Requests whose analytics event was not recorded."
-)
 #: A click on a search issued this recently (or within 3 flush intervals, if longer) is accepted
 #: without looking the search up: it may not be written yet.
 RECENT_SECONDS = 30.0
@@ -57,63 +47,7 @@ SKEW_SECONDS = 5.0
 #: guarantee; Redis answers the repeat with a 409 before it reaches the buffer).
 CLICK_MEMORY_SECONDS = 86_400
 
-SessionId = Annotated[
-    str | None,
-    Header(
-        alias="X-Session-Id",
-        pattern=SESSION_ID_PATTERN,
-        description="Anonymous session id (optional): links a shopper's searches and clicks.",
-    ),
-]
-
 router = APIRouter(tags=["analytics"], dependencies=[PublicDep])
-
-
-def _signer(request: Request) -> SearchIdSigner:
-    signer: SearchIdSigner = request.app.state.search_ids
-    return signer
-
-
-def _buffer(request: Request) -> EventBuffer:
-    buffer: EventBuffer = request.app.state.analytics
-    return buffer
-
-
-def record_search(
-    request: Request,
-    *,
-    kind: str,
-    text: str | None,
-    applied: dict[str, Any],
-    result_count: int,
-    cache_hit: bool,
-    started: float,
-    session_id: str | None,
-    shown_products: list[str],
-    shown: int,
-) -> str | None:
-    """Record one search or autocomplete request; return its signed search id (None if not
-    recorded). `shown` results were in the answer, among them the products `shown_products`."""
-    try:
-        record = SearchRecord(
-            kind=kind,
-            query=normalize_query(text),
-            result_count=result_count,
-            latency_ms=round((time.perf_counter() - started) * 1000, 3),
-            cache_hit=cache_hit,
-            filters=compact_filters(applied),
-            facets=facet_strings(applied),
-            session_id=session_id,
-            shown_products=shown_products,
-            shown=shown,
-        )
-        signed = _signer(request).sign(record.search_id, shown)
-        _buffer(request).record_search(record)
-    except Exception:  # analytics must never cost a shopper an answer
-        RECORDING_ERRORS.inc()
-        log.exception("could not record a %s event", kind)
-        return None
-    return signed
 
 
 class Click(BaseModel):
@@ -172,7 +106,7 @@ def _first_click(redis: Redis, prefix: str, search_id: uuid.UUID, product_id: st
 def click(
     request: Request, engine: EngineDep, redis: RedisDep, settings: SettingsDep, body: Click
 ) -> dict[str, Any]:
-    verified = _signer(request).verify(body.search_id)
+    verified = signer_of(request).verify(body.search_id)
     unknown = f"unknown search_id {body.search_id}: no search answered with it"
     if verified is None:
         raise _refused(404, "search_id", unknown)
@@ -191,7 +125,7 @@ def click(
         )
     if not _first_click(redis, settings.index_prefix, search_id, body.product_id):
         raise _refused(409, "product_id", "this product of this search was clicked already")
-    _buffer(request).record_click(
+    buffer_of(request).record_click(
         ClickRecord(
             search_id=search_id,
             product_id=body.product_id,

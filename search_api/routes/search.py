@@ -23,8 +23,8 @@ from search_api.params import (
     reject_unknown,
 )
 from search_api.query import FACETS, TOTAL_BOUND, SearchRequest
+from search_api.recording import SessionId, record_search
 from search_api.responses import FastJSONResponse
-from search_api.routes.events import SessionId, record_search
 from search_api.search import decode_cursor, run_search
 
 router = APIRouter(tags=["search"], dependencies=[CachedPublicDep])

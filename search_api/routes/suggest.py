@@ -27,8 +27,8 @@ from search_api.params import (
     bad,
     reject_unknown,
 )
+from search_api.recording import SessionId, record_search
 from search_api.responses import FastJSONResponse
-from search_api.routes.events import SessionId, record_search
 from search_api.suggest import (
     SEARCHABLE_FACETS,
     autocomplete_body,

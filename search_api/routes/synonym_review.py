@@ -17,7 +17,7 @@ from indexer.indices import alias_name
 from search_api.auth import MerchandiserDep
 from search_api.deps import ElasticsearchDep, EngineDep, SettingsDep
 from search_api.preview import catalog_count, compare
-from search_api.routes.synonyms import SynonymBody, draft_rules, refused
+from search_api.synonym_drafts import SynonymBody, draft_rules, refused
 
 router = APIRouter(prefix="/admin/synonyms", tags=["synonyms"], dependencies=[MerchandiserDep])
 

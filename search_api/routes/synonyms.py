@@ -13,11 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.synonyms import (
-    MAX_TERM_LENGTH,
-    MAX_TERMS,
-    Rule,
     SynonymError,
-    SynonymSet,
     TooManyRules,
     add_rule,
     announce,
@@ -29,62 +25,24 @@ from catalog.synonyms import (
     remove_rule,
     rollback,
     solr_file,
-    validate,
 )
 from indexer.indices import alias_name
 from search_api.auth import Merchandiser, MerchandiserDep
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep, SynonymsDep
+from search_api.live_synonyms import LiveSynonyms
 from search_api.params import MAX_QUERY_LENGTH, PRINTABLE
 from search_api.preview import compare
-from search_api.synonyms import LiveSynonyms
+from search_api.synonym_drafts import SynonymBody, draft_rules, refused
 
 router = APIRouter(prefix="/admin/synonyms", tags=["synonyms"], dependencies=[MerchandiserDep])
 
 #: A file of 100,000 simple rules is about 2 MB.
 MAX_IMPORT_BYTES = 8_000_000
-Terms = Annotated[
-    list[Annotated[str, Field(max_length=MAX_TERM_LENGTH)]], Field(max_length=MAX_TERMS)
-]
-
-
-class SynonymBody(BaseModel):
-    """An equivalent set (`terms`) or a one-way rule (`input` => `output`), optionally scoped."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {"terms": ["sofa", "couch"]},
-                {"input": ["laptop"], "output": ["notebook computer"]},
-                {"terms": ["tv", "television"], "category": "Electronics"},
-            ]
-        },
-    )
-
-    terms: Terms | None = None
-    input: Terms | None = None
-    output: Terms | None = None
-    category: Annotated[str | None, Field(max_length=500, pattern=PRINTABLE)] = None
-
-    def rule(self) -> Rule:
-        if self.terms is not None:
-            if self.input is not None or self.output is not None:
-                raise SynonymError("terms", "give terms (equivalent) or input and output, not both")
-            return Rule("equivalent", tuple(self.terms), (), self.category)
-        if self.input is None:
-            raise SynonymError("terms", "give terms (equivalent) or input and output (one-way)")
-        if self.output is None:
-            raise SynonymError("output", "a one-way rule needs output")
-        return Rule("one_way", tuple(self.input), tuple(self.output), self.category)
 
 
 class RollbackBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: Annotated[int, Field(ge=1)]
-
-
-def refused(exc: SynonymError, where: str = "body") -> HTTPException:
-    return HTTPException(422, detail=[{"loc": [where, exc.field], "msg": exc.message}])
 
 
 def _changed(live: LiveSynonyms, redis: RedisDep, prefix: str, version: int) -> None:
@@ -214,14 +172,6 @@ async def import_synonyms(
     except SynonymError as exc:
         raise refused(exc) from exc
     return {"version": version, "imported": imported}
-
-
-def draft_rules(engine: EngineDep, draft: Rule) -> tuple[SynonymSet, SynonymSet]:
-    """The rules in force, and the same with the draft added (validated as if it were)."""
-    with engine.connect() as conn:
-        rules = list_rules(conn)
-    validate(draft, rules)
-    return SynonymSet(rules), SynonymSet([*rules, draft])
 
 
 @router.get("/preview", summary="How a query expands, and its top results before and after")

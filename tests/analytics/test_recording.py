@@ -210,7 +210,7 @@ def test_a_nul_in_a_query_neither_fails_the_search_nor_drops_other_events(
 ) -> None:
     others = [analytics.search("drill"), analytics.search("hammer")]
     hostile = analytics.api.get("/search", params={"q": "tv\x00\x07 set"})
-    assert hostile.status_code in (200, 400)  # /search may refuse the NUL, naming q
+    assert hostile.status_code == 422  # /search refuses the NUL, naming q
     buffer: EventBuffer = analytics.api.app.state.analytics  # type: ignore[attr-defined]
     buffer.record_search(_search("tv\x00", filters={"brand": ["Ac\x00me"]}, facets=["brand:\x00"]))
     buffer.flush()
@@ -221,8 +221,6 @@ def test_a_nul_in_a_query_neither_fails_the_search_nor_drops_other_events(
     assert [r.search_id for r in rows[:2]] == [i.split(".")[0] for i in others]
     stored = {r.query for r in rows}
     assert {"drill", "hammer", "tv "} <= stored  # the NUL became a space
-    if hostile.status_code == 200:
-        assert "tv set" in stored
     assert all("\x00" not in str(r) for r in rows)
     assert {"brand": ["Ac me"]} in [r.filters for r in rows]
 

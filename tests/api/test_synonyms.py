@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from catalog.settings import Settings
 from catalog.synonyms import Rule, add_rule, announce
 from search_api.app import create_app
-from search_api.synonyms import LiveSynonyms
+from search_api.live_synonyms import LiveSynonyms
 from tests.support.catalog import Catalog, bearer
 
 PRODUCTS: list[dict[str, Any]] = [
