@@ -17,6 +17,7 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 from sqlalchemy import Engine, text
 
+from catalog.outbox import backlog
 from catalog.products import count_live, stream_live_rows
 from indexer.indices import create_index, drop_index, point_alias, prune
 from schemas.product_index import build_document, index_settings
@@ -137,7 +138,7 @@ def _check_count(engine: Engine, es: Elasticsearch, index: str, expected: int) -
     """The new index must hold PostgreSQL's live products, give or take changes still in flight."""
     with engine.connect() as conn:
         now_live = count_live(conn)
-        in_flight = int(conn.execute(text("SELECT count(*) FROM outbox")).scalar() or 0)
+        in_flight = backlog(conn).depth
     indexed = int(es.count(index=index)["count"])
     slack = in_flight + abs(now_live - expected)
     if abs(indexed - now_live) > slack:

@@ -15,7 +15,6 @@ from elasticsearch import ConnectionError as ESConnectionError
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from catalog.analytics.buffer import EventBuffer
 from catalog.analytics.signing import SearchIdSigner
 from catalog.connections import database_engine, elasticsearch_client, redis_client
+from catalog.outbox import backlog
 from catalog.settings import Settings, get_settings
 from search_api import edge
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep
@@ -210,11 +210,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Freshness is read at scrape time from the outbox, the one record of what is pending.
         try:
             with engine.connect() as conn:
-                depth, oldest = conn.execute(
-                    text("SELECT count(*), extract(epoch FROM now() - min(created_at)) FROM outbox")
-                ).one()
-            OUTBOX_DEPTH.set(depth)
-            OUTBOX_OLDEST.set(float(oldest or 0))
+                pending = backlog(conn)
+            OUTBOX_DEPTH.set(pending.depth)
+            OUTBOX_OLDEST.set(pending.oldest_seconds or 0.0)
         except SQLAlchemyError as exc:
             log.warning("outbox metrics unavailable: %s", exc)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

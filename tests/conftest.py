@@ -23,6 +23,7 @@ from ops.servers import ServiceError
 from search_api.app import create_app
 from tests.support.catalog import Catalog, bearer
 from tests.support.database import fresh_database
+from tests.support.summary import SECTIONS
 
 TEST_PREFIX = "test"
 
@@ -113,3 +114,11 @@ def api(catalog: Catalog, settings: Settings) -> Iterator[TestClient]:
 @pytest.fixture
 def admin(engine: Engine, catalog: Catalog) -> dict[str, str]:
     return bearer(engine, "admin")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """What the fault, cluster and recovery suites measured, shown even when they pass."""
+    for section, lines in SECTIONS.items():
+        terminalreporter.section(section)
+        for line in lines:
+            terminalreporter.line(line)

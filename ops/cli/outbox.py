@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 from rq.registry import FailedJobRegistry
-from sqlalchemy import text
 
 from catalog.connections import redis_client
+from catalog.outbox import backlog
 from catalog.settings import get_settings
 from indexer.jobs import index_queue
 from indexer.metrics import percentile, recent_lags
@@ -23,15 +23,16 @@ def outbox_status() -> None:
     engine = open_engine()
     prefix = get_settings().index_prefix
     with engine.connect() as conn:
-        depth, oldest = conn.execute(
-            text("SELECT count(*), extract(epoch FROM now() - min(created_at)) FROM outbox")
-        ).one()
+        pending = backlog(conn)
     redis = redis_client()
     queue = index_queue(redis)
     lags = recent_lags(redis, prefix)
     table = Table("measure", "value")
-    table.add_row("outbox entries not yet applied", str(depth))
-    table.add_row("oldest entry age (s)", f"{oldest:.1f}" if oldest is not None else "-")
+    table.add_row("outbox entries not yet applied", str(pending.depth))
+    table.add_row(
+        "oldest entry age (s)",
+        f"{pending.oldest_seconds:.1f}" if pending.oldest_seconds is not None else "-",
+    )
     table.add_row("queued jobs", str(queue.count))
     table.add_row("failed jobs", str(FailedJobRegistry(queue=queue).count))
     for label, fraction in (("lag p50 (s)", 0.5), ("lag p99 (s)", 0.99)):

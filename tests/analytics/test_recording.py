@@ -13,7 +13,7 @@ from catalog.analytics.buffer import EventBuffer, write_events
 from catalog.analytics.events import ClickRecord, SearchRecord, new_search_id
 from catalog.analytics.signing import SearchIdSigner
 from ops.servers.process import choose_port
-from tests.analytics.conftest import Analytics
+from tests.support.analytics import Analytics
 from tests.support.catalog import Catalog
 
 

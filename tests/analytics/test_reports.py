@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from tests.analytics.conftest import Analytics
+from tests.support.analytics import Analytics
 from tests.support.catalog import Catalog
 
 

@@ -13,7 +13,7 @@ from catalog.analytics.buffer import write_events
 from catalog.analytics.events import ClickRecord, SearchRecord
 from catalog.analytics.rollup import rollup
 from schemas.analytics_index import events_index
-from tests.analytics.conftest import Analytics
+from tests.support.analytics import Analytics
 
 NOW = datetime.combine(datetime.now(UTC).date(), time(12), UTC)
 DAY_A = NOW - timedelta(days=120)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.analytics.conftest import Analytics
+from tests.support.analytics import Analytics
 from tests.support.catalog import Catalog
 
 SOFAS = [

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from search_api.suggest import mark_prefixes
-from tests.analytics.conftest import Analytics
+from tests.support.analytics import Analytics
 from tests.support.catalog import Catalog
 
 PAYLOAD = "<img src=x onerror=alert(1)>"

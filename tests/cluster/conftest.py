@@ -16,20 +16,10 @@ import pytest
 
 from catalog.settings import Settings
 from ops.servers.elasticsearch import LocalElasticsearch
-from tests.faults.harness import side_elasticsearch
+from tests.support.harness import CLUSTER_NODES, side_elasticsearch
 
-NODES = 3
 #: The nodes' ports sit this far above the main node's: 9211-9213 and 9311-9313.
 PORT_OFFSET = 10
-CLUSTER_SUMMARY: list[str] = []
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The measured failover window, shown even when the test passes."""
-    if CLUSTER_SUMMARY:
-        terminalreporter.section("elasticsearch cluster")
-        for line in CLUSTER_SUMMARY:
-            terminalreporter.line(line)
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +28,9 @@ def cluster(settings: Settings) -> Iterator[LocalElasticsearch]:
     if settings.database_url is None or settings.redis_url is None:
         pytest.skip("no local servers: run `catalog services up`")
     home = Path(os.environ.get("CLUSTER_LOCAL_DIR") or settings.local_dir / "cluster")
-    local = side_elasticsearch(settings, home, nodes=NODES, port_offset=PORT_OFFSET)
+    local = side_elasticsearch(settings, home, nodes=CLUSTER_NODES, port_offset=PORT_OFFSET)
     was_running = local.elasticsearch.running()
-    local.up(nodes=NODES)
+    local.up(nodes=CLUSTER_NODES)
     try:
         yield local.elasticsearch
     finally:

@@ -28,11 +28,12 @@ from indexer.indices import alias_name
 from indexer.verify import verify
 from ops.servers.elasticsearch import LocalElasticsearch
 from ops.servers.process import pid_alive
-from tests.cluster.conftest import CLUSTER_SUMMARY, NODES
-from tests.faults.api import ApiServer, SearchLoad
-from tests.faults.harness import WorkerPool, outbox_depth, wait_outbox_empty
-from tests.faults.writer import seeded_writer
+from tests.support import summary
+from tests.support.api_server import ApiServer, SearchLoad
 from tests.support.catalog import Catalog
+from tests.support.harness import CLUSTER_NODES as NODES
+from tests.support.harness import WorkerPool, outbox_depth, wait_outbox_empty
+from tests.support.writer import seeded_writer
 
 #: Three JVMs start, one restarts, under load, on CI's two cores: more than the suite's 300 s may
 #: pass (the bound is against a hang, not a speed check).
@@ -152,7 +153,7 @@ def test_searches_survive_a_dead_node_and_the_index_converges(
         f"after the writer stopped, verify: {report.differences} differences"
     )
     print(line)
-    CLUSTER_SUMMARY.append(line)
+    summary.report("elasticsearch cluster", line)
     assert down.ok > 0, f"no search answered with a node down: {line}"
     assert down.recovered, f"searches failed until the node came back: {line}"
     assert down.failover_window < FAILOVER_BOUND, line

@@ -22,27 +22,18 @@ from sqlalchemy import Engine, create_engine
 from catalog.connections import elasticsearch_client, redis_client
 from catalog.settings import Settings
 from ops.servers import LocalServices
-from tests.faults.api import ApiServer
-from tests.faults.harness import (
-    SUMMARY,
+from tests.support.api_server import ApiServer
+from tests.support.database import fresh_database
+from tests.support.harness import (
     WorkerPool,
     environment_for,
     local_services,
     own_servers,
     server_pids,
 )
-from tests.support.database import fresh_database
 
 #: The suite's servers listen this far above the main ones (5432 -> 5462, 9200 -> 9230, ...).
 PORT_OFFSET = 30
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Changes applied and faults survived per test, shown even when every test passes."""
-    if SUMMARY:
-        terminalreporter.section("fault suite")
-        for line in SUMMARY:
-            terminalreporter.line(line)
 
 
 @pytest.fixture(scope="session")

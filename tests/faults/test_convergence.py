@@ -31,16 +31,16 @@ from indexer.indices import alias_name
 from indexer.verify import verify
 from ops.servers import LocalServices
 from schemas.product_index import schema_version
-from tests.faults.api import ApiServer, SearchLoad
-from tests.faults.harness import (
-    SUMMARY,
+from tests.support import summary
+from tests.support.api_server import ApiServer, SearchLoad
+from tests.support.catalog import Catalog
+from tests.support.harness import (
     WorkerPool,
     WorkersCrashed,
     outbox_depth,
     wait_outbox_empty,
 )
-from tests.faults.writer import Writer, seeded_writer
-from tests.support.catalog import Catalog
+from tests.support.writer import Writer, seeded_writer
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
@@ -274,7 +274,7 @@ def test_index_converges_after_fault(
         f"{len(workers.crashes)} worker crash(es){searches}"
     )
     print(line)
-    SUMMARY.append(line)
+    summary.report("fault suite", line)
     if s.load is not None:
         assert s.load.report().recovered, f"{context}\nsearches failed until the end{searches}"
     if workers.crashes:

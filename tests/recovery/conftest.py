@@ -8,40 +8,16 @@ the module if the module started it.
 from __future__ import annotations
 
 import os
-import subprocess
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from catalog.settings import Settings
 from ops.servers import LocalServices
-from tests.faults.harness import CATALOG_BIN, side_elasticsearch
+from tests.support.harness import side_elasticsearch
 
 PORT_OFFSET = 20
-RECOVERY_SUMMARY: list[str] = []
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """What each drill restored and verified, shown even when the tests pass."""
-    if RECOVERY_SUMMARY:
-        terminalreporter.section("recovery drill")
-        for line in RECOVERY_SUMMARY:
-            terminalreporter.line(line)
-
-
-def catalog_cli(
-    args: Sequence[str], env: Mapping[str, str], timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    """Run `catalog ARGS` as an operator would; wide columns so one message stays one line."""
-    return subprocess.run(
-        [str(CATALOG_BIN), *args],
-        env={**env, "COLUMNS": "300", "PYTHONUNBUFFERED": "1"},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

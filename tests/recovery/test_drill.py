@@ -26,8 +26,9 @@ from indexer.indices import alias_name, write_targets
 from indexer.verify import Report, verify
 from ops.datasets.generator import generate_products
 from ops.servers import LocalServices
-from tests.recovery.conftest import RECOVERY_SUMMARY, catalog_cli
+from tests.support import summary
 from tests.support.catalog import Catalog
+from tests.support.cli import run_catalog
 
 pytestmark = [pytest.mark.recovery, pytest.mark.slow]
 
@@ -97,23 +98,23 @@ def test_restore_into_a_fresh_database_then_reindex_and_verify(
     env = dict(os.environ)
     dump = tmp_path / "catalog.dump"
 
-    out = _ok(catalog_cli(["db", "backup", str(dump)], env), "db backup")
+    out = _ok(run_catalog("db", "backup", str(dump), env=env), "db backup")
     assert dump.read_bytes()[: len(ARCHIVE_MAGIC)] == ARCHIVE_MAGIC
     # A write after the backup is not in it: the restore is the catalog as it was at backup time.
     catalog.put(next(iter(generate_products(1, seed=12345))) | {"id": "after-backup"})
 
     restored_url = make_url(settings.database_url).set(database=drill_database)
     out += _ok(
-        catalog_cli(["db", "restore", str(dump), "--database", drill_database], env), "db restore"
+        run_catalog("db", "restore", str(dump), "--database", drill_database, env=env), "db restore"
     )
     drill_env = {
         **env,
         "DATABASE_URL": restored_url.render_as_string(hide_password=False),
         "INDEX_PREFIX": DRILL_PREFIX,
     }
-    out += _ok(catalog_cli(["reindex"], drill_env), "reindex")
-    out += _ok(catalog_cli(["worker", "--burst"], drill_env), "worker --burst")
-    verified = _ok(catalog_cli(["verify"], drill_env), "verify")
+    out += _ok(run_catalog("reindex", env=drill_env), "reindex")
+    out += _ok(run_catalog("worker", "--burst", env=drill_env), "worker --burst")
+    verified = _ok(run_catalog("verify", env=drill_env), "verify")
     assert "no differences" in verified
 
     restored = create_engine(restored_url)
@@ -126,10 +127,11 @@ def test_restore_into_a_fresh_database_then_reindex_and_verify(
         restored.dispose()
     _assert_converged(report, len(backed_up), "restored database")
     assert outbox == 0, "the dump's queued changes were not applied"
-    RECOVERY_SUMMARY.append(
+    summary.report(
+        "recovery drill",
         f"database restored from a {dump.stat().st_size:,}-byte dump into {drill_database}, "
         f"reindexed into {alias_name(DRILL_PREFIX)}: {report.postgres} live products, "
-        f"{report.index} documents, {report.differences} differences"
+        f"{report.index} documents, {report.differences} differences",
     )
 
 
@@ -155,9 +157,9 @@ def test_losing_the_elasticsearch_data_folder_is_recovered_by_reindex(
                 text("SELECT count(*) FROM products WHERE deleted_at IS NULL")
             ).scalar_one()
         )
-    _ok(catalog_cli(["reindex"], drill_env), "reindex")
-    _ok(catalog_cli(["worker", "--burst"], drill_env), "worker --burst")
-    _ok(catalog_cli(["verify"], drill_env), "verify")
+    _ok(run_catalog("reindex", env=drill_env), "reindex")
+    _ok(run_catalog("worker", "--burst", env=drill_env), "worker --burst")
+    _ok(run_catalog("verify", env=drill_env), "verify")
 
     node.down()
     assert not node.running()
@@ -168,8 +170,8 @@ def test_losing_the_elasticsearch_data_folder_is_recovered_by_reindex(
         assert not es.indices.exists_alias(name=alias_name(settings.index_prefix)), (
             "the index survived the loss of the data folder"
         )
-        _ok(catalog_cli(["reindex"], drill_env), "reindex")
-        assert "no differences" in _ok(catalog_cli(["verify"], drill_env), "verify")
+        _ok(run_catalog("reindex", env=drill_env), "reindex")
+        assert "no differences" in _ok(run_catalog("verify", env=drill_env), "verify")
         report = verify(engine, es, settings.index_prefix)
         # The lost generation is retired by the swap, never left as a target workers write to.
         with engine.connect() as conn:
@@ -179,9 +181,10 @@ def test_losing_the_elasticsearch_data_folder_is_recovered_by_reindex(
     finally:
         es.close()
     _assert_converged(report, live, "after the data folder was lost")
-    RECOVERY_SUMMARY.append(
+    summary.report(
+        "recovery drill",
         f"Elasticsearch data folder deleted, node restarted empty, reindexed: {report.postgres} "
-        f"live products, {report.index} documents, {report.differences} differences"
+        f"live products, {report.index} documents, {report.differences} differences",
     )
 
 
@@ -203,7 +206,7 @@ def test_bad_input_is_refused_with_one_line(
         (["db", "backup", str(tmp_path / "missing" / "x.dump")], 2, "does not exist"),
     ]
     for args, code, words in cases:
-        result = catalog_cli(args, env)
+        result = run_catalog(*args, env=env)
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert result.returncode == code, f"{args}: exit {result.returncode}, {result.stderr}"
         assert len(lines) == 1, f"{args}: {result.stderr}"

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Mapping
 
 from catalog.settings import PROJECT_ROOT
 
 CATALOG = str(PROJECT_ROOT / ".venv" / "bin" / "catalog")
 
 
-def run_catalog(*args: str) -> subprocess.CompletedProcess[str]:
+def run_catalog(
+    *args: str, env: Mapping[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """`catalog ARGS`; wide columns so that one message stays one line."""
     return subprocess.run(
         [CATALOG, *args],
-        env=dict(os.environ),
+        env={**(env if env is not None else os.environ), "COLUMNS": "300", "PYTHONUNBUFFERED": "1"},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )

@@ -14,7 +14,7 @@ import pytest
 
 from indexer.indices import alias_name
 from tests.support.catalog import Catalog, bearer
-from tests.system.conftest import RECONCILE_SECONDS, SHIP_SECONDS, System
+from tests.support.system import RECONCILE_SECONDS, SHIP_SECONDS, System
 
 pytestmark = pytest.mark.system
 

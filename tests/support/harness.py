@@ -15,9 +15,10 @@ from pathlib import Path
 
 from redis import Redis
 from rq.worker import Worker
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, make_url
 
 from catalog import local_state as state_file
+from catalog.outbox import backlog
 from catalog.settings import Settings
 from ops.servers import LocalServices
 from ops.servers.elasticsearch import (
@@ -29,9 +30,8 @@ from ops.servers.elasticsearch import (
 from ops.servers.process import read_pid
 
 CATALOG_BIN = Path(sys.executable).parent / "catalog"
-#: One line per passed fault test, printed in the "fault suite" section at the end of the run
-#: (pytest hides a passing test's output).
-SUMMARY: list[str] = []
+#: Nodes of the cluster suite's own Elasticsearch cluster.
+CLUSTER_NODES = 3
 
 
 class WorkersCrashed(AssertionError):
@@ -247,7 +247,7 @@ def _link_distribution(main_dir: Path, home: Path) -> None:
 
 def outbox_depth(engine: Engine) -> int:
     with engine.connect() as conn:
-        return int(conn.execute(text("SELECT count(*) FROM outbox")).scalar_one())
+        return backlog(conn).depth
 
 
 def wait_outbox_empty(engine: Engine, timeout: float) -> tuple[bool, float]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from tests.faults.harness import CATALOG_BIN
+from tests.support.harness import CATALOG_BIN
 
 #: Queries the load cycles through: words the generated catalog uses, a typo, a filter, a miss.
 QUERIES = (
