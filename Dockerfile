@@ -1,4 +1,4 @@
-# The API and the indexer worker share one image; docker-compose.yml picks the command.
+# The API, the indexer worker and the scheduler share one image; docker-compose.yml picks the command.
 FROM python:3.11-slim
 RUN apt-get update && apt-get install -y --no-install-recommends wordnet-base wordnet-sense-index \
     && rm -rf /var/lib/apt/lists/*
@@ -11,6 +11,7 @@ COPY search_api search_api
 COPY indexer indexer
 COPY analyzers analyzers
 COPY schemas schemas
+COPY ops ops
 COPY scripts scripts
 RUN uv sync --frozen --no-dev && bash scripts/install_nltk_data.sh
 ENV PATH="/app/.venv/bin:$PATH" NLTK_DATA=/app/.local/nltk_data API_HOST=0.0.0.0
