@@ -73,8 +73,8 @@ def test_autocomplete_highlights_are_escaped(
 
 def test_a_popular_query_carrying_html_is_escaped(hostile: Catalog, api: TestClient) -> None:
     analytics = Analytics(api, hostile, headers={})
-    for _ in range(3):  # a probe searched three times, with results, becomes a popular query
-        analytics.search(PROBE)
+    for shopper in range(3):  # searched by three shoppers, with results: a popular query
+        analytics.search(PROBE, session=f"shopper-{shopper}")
     assert analytics.ship().popular_queries == 1
     queries = analytics.api.get("/autocomplete", params={"q": "qzxp"}).json()["queries"]
     assert queries == [

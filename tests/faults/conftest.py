@@ -5,7 +5,8 @@ LOCAL_DIR (those `make demo` serves from): it starts its own under `<LOCAL_DIR>/
 FAULTS_LOCAL_DIR), on ports 30 above the main ones, and stops them after the session if it started
 them. `settings`, `engine`, `es` and `redis` are overridden here, so every fixture built on them
 (`catalog`, the per-test cleaning) talks to those servers; subprocesses get their URLs explicitly.
-At the end, the main servers must still run under the pids they had: nobody restarted them.
+After each of its modules, the main servers must still run under the pids they had: the suite
+never touched them. (The check is per module: `tests/services` later kills the main node on purpose.)
 """
 
 from __future__ import annotations
@@ -38,12 +39,11 @@ PORT_OFFSET = 30
 
 @pytest.fixture(scope="session")
 def services() -> Iterator[LocalServices]:
-    """The suite's own servers, up; afterwards the main servers' pids must be unchanged."""
+    """The suite's own servers, up; stopped after the session if it started them."""
     main = local_services()
     home = Path(os.environ.get("FAULTS_LOCAL_DIR") or main.local_dir / "test-servers")
     own = own_servers(main.settings, home, port_offset=PORT_OFFSET)
     assert own.local_dir.resolve() != main.local_dir.resolve()
-    before = server_pids(main)
     was_running = all(server.running() for server in own.managed())
     own.up(nodes=1)
     try:
@@ -51,6 +51,14 @@ def services() -> Iterator[LocalServices]:
     finally:
         if not was_running:
             own.down()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def main_servers_untouched() -> Iterator[None]:
+    """The main servers run under the same pids after each fault module as before it."""
+    main = local_services()
+    before = server_pids(main)
+    yield
     assert server_pids(main) == before, "the fault suite stopped or restarted the main servers"
 
 

@@ -1,6 +1,7 @@
 """`catalog services`: the local servers come back after a crash, and `up` is idempotent.
 
-Runs last (the folder sorts last): it kills the suite's own Elasticsearch node and brings it back.
+It kills the main Elasticsearch node (the one the rest of the suite uses) and brings it back, so
+the tests that follow it find the node up again.
 """
 
 from __future__ import annotations
