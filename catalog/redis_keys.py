@@ -12,14 +12,15 @@ def index_generation(prefix: str) -> str:
     return f"{prefix}:index-generation"
 
 
-def synonyms_version(prefix: str) -> str:
-    """The synonym rules' version in force, announced after every change."""
-    return f"{prefix}:synonyms:version"
+def live_version(prefix: str, kind: str) -> str:
+    """The version in force of versioned configuration (`synonyms`, `ranking`, `rules`),
+    announced after every change."""
+    return f"{prefix}:{kind}:version"
 
 
-def synonyms_channel(prefix: str) -> str:
-    """Pub/sub channel on which a synonym change is announced to every API worker."""
-    return f"{prefix}:synonyms"
+def live_channel(prefix: str, kind: str) -> str:
+    """Pub/sub channel on which a change of `kind` is announced to every API worker."""
+    return f"{prefix}:{kind}"
 
 
 def popular_queries_version(prefix: str) -> str:

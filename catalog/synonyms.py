@@ -19,13 +19,9 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import orjson
-from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import Connection, text
 
 from analyzers import InMemorySynonyms, SynonymMatch, analyze_query
-from catalog import redis_keys
-from catalog.generation import bump_generation
 from schemas.product import within_category
 
 log = logging.getLogger(__name__)
@@ -493,17 +489,3 @@ def rollback(conn: Connection, version: int, *, actor: str) -> int | None:
     for data in snapshot:
         _insert(conn, Rule.from_json(data), actor)
     return _record(conn, actor, "rollback", f"to version {version}")
-
-
-def announce(redis: Redis, prefix: str, version: int) -> None:
-    """Tell every API worker (pub/sub and the version key) and retire cached search responses.
-
-    Called after the change commits. If Redis is down the change still holds: workers also poll
-    PostgreSQL for the version (see `search_api.live_synonyms.LiveSynonyms`).
-    """
-    try:
-        redis.set(redis_keys.synonyms_version(prefix), version)
-        bump_generation(redis, prefix)
-        redis.publish(redis_keys.synonyms_channel(prefix), str(version))
-    except RedisError as exc:
-        log.warning("synonym change %s not announced: %s", version, exc)

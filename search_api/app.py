@@ -27,7 +27,7 @@ from catalog.settings import Settings, get_settings
 from search_api import edge
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep
 from search_api.health import check_health
-from search_api.live_synonyms import LiveSynonyms
+from search_api.live import live_synonyms
 from search_api.responses import FastJSONResponse
 from search_api.routes import (
     admin,
@@ -135,7 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.es = elasticsearch_client(settings)
         app.state.redis = redis_client(settings)
         app.state.engine = database_engine(settings)
-        app.state.synonyms = LiveSynonyms(app.state.engine, app.state.redis, settings.index_prefix)
+        app.state.synonyms = live_synonyms(app.state.engine, app.state.redis, settings.index_prefix)
         app.state.synonyms.start()
         app.state.analytics = EventBuffer(
             app.state.engine,

@@ -2,13 +2,15 @@
 
 A public request's first Redis call (`snapshot`, a FastAPI dependency) is one pipeline that counts
 the request against the client's rate limit and reads, with one `MGET`, the index generation, the
-synonyms and popular-queries versions and the cached entry. The entry's key is the request itself
+versions of the synonyms, ranking settings, merchandising rules and popular queries, and the cached
+entry. The entry's key is the request itself
 (path and query string), with no generation or version in it; the value is stamped with the
 generation and versions it was computed under, and an entry whose stamp differs from the current
 ones is a miss. So a cached request costs one round trip, the cache never serves a result older
 than the index generation (the stamp is read before the computation, so a generation that moves
 during it leaves the entry stale), and a synonym change applies on the next request on every
-worker (its version is read in the same `MGET`, and a newer one reloads the rules).
+worker (its version is read in the same `MGET`, and a newer one reloads the rules); so does a change
+of the ranking settings or the merchandising rules.
 
 A miss is computed by whoever takes the key's lock (redis-py's `Lock`, owned by a token, released
 in `finally` even when the computation fails). The others wait a bounded time for its result; one
@@ -34,6 +36,7 @@ from redis.lock import Lock
 
 from catalog import redis_keys
 from catalog.settings import Settings
+from catalog.versions import RANKING, RULES, SYNONYMS
 from search_api.deps import RedisDep, SettingsDep
 from search_api.limits import COUNTER_SECONDS, client_of, counter_key, too_many
 
@@ -58,6 +61,8 @@ class Snapshot:
     generation: int = 0
     synonyms: int = 0
     popular: int = 0
+    ranking: int = 0
+    rules: int = 0
     entry: bytes | None = None
     available: bool = True
 
@@ -88,15 +93,18 @@ def request_key(prefix: str, path: str, params: list[tuple[str, str]]) -> str:
 def _stamps(prefix: str, key: str) -> list[str]:
     return [
         redis_keys.index_generation(prefix),
-        redis_keys.synonyms_version(prefix),
+        redis_keys.live_version(prefix, SYNONYMS),
         redis_keys.popular_queries_version(prefix),
+        redis_keys.live_version(prefix, RANKING),
+        redis_keys.live_version(prefix, RULES),
         key,
     ]
 
 
 def _snapshot(key: str, values: list[Any]) -> Snapshot:
-    generation, synonyms, popular, entry = values
-    return Snapshot(key, int(generation or 0), int(synonyms or 0), int(popular or 0), entry)
+    *versions, entry = values
+    generation, synonyms, popular, ranking, rules = (int(v or 0) for v in versions)
+    return Snapshot(key, generation, synonyms, popular, ranking, rules, entry)
 
 
 def read(redis: Redis, prefix: str, key: str, rate_key: str | None) -> tuple[Snapshot, int]:

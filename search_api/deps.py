@@ -14,7 +14,8 @@ from redis import Redis
 from sqlalchemy import Engine
 
 from catalog.settings import Settings
-from search_api.live_synonyms import LiveSynonyms
+from catalog.synonyms import SynonymSet
+from search_api.live import Live
 
 
 async def _settings(request: Request) -> Settings:
@@ -37,8 +38,8 @@ async def _engine(request: Request) -> Engine:
     return engine
 
 
-async def _synonyms(request: Request) -> LiveSynonyms:
-    synonyms: LiveSynonyms = request.app.state.synonyms
+async def _synonyms(request: Request) -> Live[SynonymSet]:
+    synonyms: Live[SynonymSet] = request.app.state.synonyms
     return synonyms
 
 
@@ -46,4 +47,4 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 ElasticsearchDep = Annotated[Elasticsearch, Depends(_es)]
 RedisDep = Annotated[Redis, Depends(_redis)]
 EngineDep = Annotated[Engine, Depends(_engine)]
-SynonymsDep = Annotated[LiveSynonyms, Depends(_synonyms)]
+SynonymsDep = Annotated[Live[SynonymSet], Depends(_synonyms)]

@@ -75,6 +75,15 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Boost:
+    """Products matching `clause` (a filter clause) rank as if their score were `factor` times
+    what it is: above 1 boosts, between 0 and 1 buries. Several that match multiply."""
+
+    clause: dict[str, Any]
+    factor: float
+
+
+@dataclass(frozen=True)
 class SearchRequest:
     query: AnalyzedQuery | None
     filters: Filters = field(default_factory=Filters)
@@ -84,6 +93,9 @@ class SearchRequest:
     search_after: list[Any] | None = None
     facets: tuple[str, ...] = FACETS
     relaxed: bool = False
+    #: Products never shown, counted or suggested (merchandising rules hide them).
+    excluded: tuple[str, ...] = ()
+    boosts: tuple[Boost, ...] = ()
 
 
 def filter_clauses(filters: Filters) -> dict[str, list[dict[str, Any]]]:
@@ -369,12 +381,31 @@ def facet_aggregations(
     return aggs
 
 
+def boosted(query: dict[str, Any], boosts: tuple[Boost, ...]) -> dict[str, Any]:
+    """The score multiplied by the factor of every boost whose clause the product matches."""
+    if not boosts:
+        return query
+    return {
+        "function_score": {
+            "query": query,
+            "functions": [{"filter": b.clause, "weight": b.factor} for b in boosts],
+            "score_mode": "multiply",
+            "boost_mode": "multiply",
+        }
+    }
+
+
 def build_search(request: SearchRequest) -> dict[str, Any]:
     clauses = filter_clauses(request.filters)
     if request.query is not None and request.query.phrase:
         query = ranked(text_query(request.query, relaxed=request.relaxed))
     else:
         query = {"match_all": {}}
+    query = boosted(query, request.boosts)
+    if request.excluded:
+        query = {
+            "bool": {"must": [query], "must_not": [{"ids": {"values": list(request.excluded)}}]}
+        }
     body: dict[str, Any] = {
         "query": query,
         "size": request.size,

@@ -17,7 +17,6 @@ from catalog.settings import get_settings
 from catalog.synonyms import (
     SynonymError,
     add_rule,
-    announce,
     history,
     import_rules,
     list_rules,
@@ -27,6 +26,7 @@ from catalog.synonyms import (
     rollback,
     solr_file,
 )
+from catalog.versions import SYNONYMS, announce
 from ops.cli.shell import console, fail, open_engine
 
 app = typer.Typer(help="Query synonyms (applied at once, no reindex).", no_args_is_help=True)
@@ -40,7 +40,7 @@ def _actor() -> str:
 
 def _announce(version: int) -> None:
     settings = get_settings()
-    announce(redis_client(settings), settings.index_prefix, version)
+    announce(redis_client(settings), settings.index_prefix, SYNONYMS, version)
 
 
 @app.command("list")

@@ -1,6 +1,6 @@
 """`/admin/synonyms`: merchandisers manage query synonyms, see their history and preview changes.
 
-Every change commits in PostgreSQL first, then is announced (`catalog.synonyms.announce`), so the
+Every change commits in PostgreSQL first, then is announced (`catalog.versions.announce`), so the
 next request on any worker applies it and cached responses made under the old rules are retired.
 """
 
@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.synonyms import (
     SynonymError,
+    SynonymSet,
     TooManyRules,
     add_rule,
-    announce,
     history,
     import_rules,
     list_rules,
@@ -26,10 +26,11 @@ from catalog.synonyms import (
     rollback,
     solr_file,
 )
+from catalog.versions import SYNONYMS, announce
 from indexer.indices import alias_name
 from search_api.auth import Merchandiser, MerchandiserDep
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep, SynonymsDep
-from search_api.live_synonyms import LiveSynonyms
+from search_api.live import Live
 from search_api.params import MAX_QUERY_LENGTH, PRINTABLE
 from search_api.preview import compare
 from search_api.synonym_drafts import SynonymBody, draft_rules, refused
@@ -45,8 +46,8 @@ class RollbackBody(BaseModel):
     version: Annotated[int, Field(ge=1)]
 
 
-def _changed(live: LiveSynonyms, redis: RedisDep, prefix: str, version: int) -> None:
-    announce(redis, prefix, version)
+def _changed(live: Live[SynonymSet], redis: RedisDep, prefix: str, version: int) -> None:
+    announce(redis, prefix, SYNONYMS, version)
     live.reload()
 
 

@@ -14,9 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from catalog.settings import Settings
-from catalog.synonyms import Rule, add_rule, announce
+from catalog.synonyms import Rule, add_rule
+from catalog.versions import SYNONYMS, announce
 from search_api.app import create_app
-from search_api.live_synonyms import LiveSynonyms
+from search_api.live import live_synonyms
 from tests.support.catalog import Catalog, bearer
 
 PRODUCTS: list[dict[str, Any]] = [
@@ -299,17 +300,17 @@ def test_preview_shows_the_expansion_and_results_before_and_after(
 def test_every_worker_hears_of_a_change_within_a_second_without_a_request(
     catalog: Catalog, settings: Settings
 ) -> None:
-    live = LiveSynonyms(catalog.engine, catalog.redis, settings.index_prefix)
+    live = live_synonyms(catalog.engine, catalog.redis, settings.index_prefix)
     live.start()
     try:
         time.sleep(0.2)  # subscribed
         with catalog.engine.begin() as conn:
             _, version = add_rule(conn, Rule("equivalent", ("sofa", "couch")), actor="test")
         announced = time.monotonic()
-        announce(catalog.redis, settings.index_prefix, version)
+        announce(catalog.redis, settings.index_prefix, SYNONYMS, version)
         while live.version != version and time.monotonic() - announced < 1.0:
             time.sleep(0.01)
         assert live.version == version
-        assert len(live.rules) == 2
+        assert len(live.value) == 2
     finally:
         live.stop()
