@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from redis import Redis
 from sqlalchemy import Engine
 
+from catalog.ranking import RankingSettings
 from catalog.settings import Settings
 from catalog.synonyms import SynonymSet
 from search_api.live import Live
@@ -43,8 +44,14 @@ async def _synonyms(request: Request) -> Live[SynonymSet]:
     return synonyms
 
 
+async def _ranking(request: Request) -> Live[RankingSettings]:
+    ranking: Live[RankingSettings] = request.app.state.ranking
+    return ranking
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ElasticsearchDep = Annotated[Elasticsearch, Depends(_es)]
 RedisDep = Annotated[Redis, Depends(_redis)]
 EngineDep = Annotated[Engine, Depends(_engine)]
 SynonymsDep = Annotated[Live[SynonymSet], Depends(_synonyms)]
+RankingDep = Annotated[Live[RankingSettings], Depends(_ranking)]

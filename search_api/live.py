@@ -25,9 +25,10 @@ from redis.exceptions import RedisError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from catalog import redis_keys
+from catalog import ranking, redis_keys
+from catalog.ranking import RankingSettings
 from catalog.synonyms import SynonymSet, current_version, list_rules
-from catalog.versions import SYNONYMS
+from catalog.versions import RANKING, SYNONYMS
 
 log = logging.getLogger(__name__)
 
@@ -126,4 +127,17 @@ def live_synonyms(engine: Engine, redis: Redis, prefix: str) -> Live[SynonymSet]
         version_of=current_version,
         load=lambda conn: SynonymSet(list_rules(conn)),
         initial=SynonymSet(()),
+    )
+
+
+def live_ranking(engine: Engine, redis: Redis, prefix: str) -> Live[RankingSettings]:
+    """The ranking settings in force (`catalog.ranking`), reloaded on every change."""
+    return Live(
+        RANKING,
+        engine,
+        redis,
+        prefix,
+        version_of=ranking.current_version,
+        load=ranking.current_settings,
+        initial=RankingSettings(),
     )

@@ -12,7 +12,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from indexer.apply import wait_applied
 from indexer.indices import alias_name
 from search_api.cache import CachedPublicDep, SnapshotDep, cached, reread
-from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep, SynonymsDep
+from search_api.deps import (
+    ElasticsearchDep,
+    EngineDep,
+    RankingDep,
+    RedisDep,
+    SettingsDep,
+    SynonymsDep,
+)
 from search_api.params import (
     FILTER_PARAMETERS,
     MAX_QUERY_LENGTH,
@@ -92,6 +99,7 @@ def search(
     engine: EngineDep,
     filters: FiltersDep,
     synonyms: SynonymsDep,
+    ranking: RankingDep,
     found: SnapshotDep,
     after: Annotated[dict[str, int | bool] | None, Depends(after_applied)],
     q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH, examples=["55in tv"])] = None,
@@ -127,6 +135,7 @@ def search(
             offset=(page - 1) * per_page,
             search_after=search_after,
             facets=shown,
+            ranking=ranking.at(found.ranking)[1],
         )
         return run_search(es, alias_name(settings.index_prefix), search_request)
 
