@@ -34,6 +34,7 @@ from search_api.routes import (
     analytics,
     events,
     products,
+    recommendations,
     search,
     suggest,
     synonym_review,
@@ -162,6 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(suggest.router)
     app.include_router(products.router)
+    app.include_router(recommendations.router)
     app.include_router(products.admin)
     app.include_router(synonyms.router)
     app.include_router(synonym_review.router)
