@@ -50,9 +50,11 @@ def test_also_viewed_counts_sessions_not_clicks_and_is_topped_up_with_similar(
     listed = _list(analytics, "d-1", "also-viewed")
     assert listed[:2] == [("h-1", "also_viewed", 3), ("h-2", "also_viewed", 2)]
     rest = listed[2:]
-    assert rest and all(source == "similar" for _, source, _ in rest)
+    assert rest
+    assert all(source == "similar" for _, source, _ in rest)
     ids = [product for product, _, _ in listed]
-    assert len(ids) == len(set(ids)) and "d-1" not in ids
+    assert len(ids) == len(set(ids))
+    assert "d-1" not in ids
     assert "d-2" in ids  # as a similar product only
     assert _list(analytics, "d-1", "also-viewed", size=1) == [("h-1", "also_viewed", 3)]
     # Symmetric: the sessions that viewed h-1 viewed d-1 too.
