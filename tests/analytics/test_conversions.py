@@ -14,6 +14,7 @@ from sqlalchemy import text
 from catalog.analytics.rollup import rollup
 from tests.support.analytics import Analytics
 from tests.support.catalog import Catalog
+from tests.support.cli import run_catalog
 
 SIGNED_LOOKING = f"{uuid.uuid4()}.3.{'A' * 22}"
 
@@ -223,6 +224,25 @@ def test_reports_give_conversion_rate_and_revenue_per_query_and_per_search(
     )
     assert unknown.status_code == 404
     assert "search_id" in str(unknown.json()["detail"])
+
+
+def test_the_cli_shows_conversion_rate_and_revenue(tools: Catalog, analytics: Analytics) -> None:
+    searches = _script(analytics)
+    analytics.ship()
+    shown = run_catalog("analytics", "conversions")
+    assert shown.returncode == 0, shown.stderr
+    lines = {line.split()[1]: line for line in shown.stdout.splitlines() if "│" in line}
+    # query, searches, add-to-cart, conversion, purchases, units, revenue, per search
+    assert "drill" in lines, shown.stdout
+    cells = [cell.strip() for cell in lines["drill"].split("│")[2:9]]
+    assert cells == ["4", "50.0%", "50.0%", "2", "3", "297.50 EUR", "74.38"]
+    assert "297.50 EUR" in lines["(all"]
+    top = run_catalog("analytics", "top")
+    assert "297.50 EUR" in top.stdout
+    one = run_catalog("analytics", "search", searches["drill"])
+    assert one.returncode == 0, one.stderr
+    assert '"revenue": 198.0' in one.stdout
+    assert run_catalog("analytics", "conversions", "--order", "ctr").returncode == 1
 
 
 def test_rolled_up_conversions_give_the_same_figures(tools: Catalog, analytics: Analytics) -> None:
