@@ -99,8 +99,14 @@ class ClickEvent(Base):
         UniqueConstraint("search_id", "product_id", name="click_events_search_product_key"),
         Index("click_events_search_id_idx", "search_id"),
         Index("click_events_at_idx", "at"),
-        # also-viewed: the sessions that clicked a product, then the products of those sessions.
-        Index("click_events_product_session_idx", "product_id", "session_id"),
+        # also-viewed: the sessions that clicked a product (with `at`, to take the latest without
+        # reading the table), then the products of those sessions.
+        Index(
+            "click_events_product_session_idx",
+            "product_id",
+            "session_id",
+            postgresql_include=["at"],
+        ),
         Index("click_events_session_product_idx", "session_id", "product_id"),
     )
 
@@ -133,7 +139,12 @@ class ConversionEvent(Base):
         ),
         Index("conversion_events_at_idx", "at"),
         # also-bought: as for clicks, both ways between products and sessions.
-        Index("conversion_events_product_session_idx", "product_id", "session_id"),
+        Index(
+            "conversion_events_product_session_idx",
+            "product_id",
+            "session_id",
+            postgresql_include=["at"],
+        ),
         Index("conversion_events_session_product_idx", "session_id", "product_id"),
     )
 

@@ -3,10 +3,12 @@ in the same sessions as a given product, most shared sessions first.
 
 Computed on request from PostgreSQL, not precomputed: the record is current to the last flush
 (a second), there is no second copy to keep in step, and the cost is bounded. Two indexes per
-event table, `(product_id, session_id)` and `(session_id, product_id)` (migration
-0006_conversions), make each step an index scan: the sessions that touched the product (only the
-`SESSIONS_READ` most recent of them, so a best-seller costs the same as any product), then the other
-products of those sessions, counted once per session however often a session touched them. A
+event table, `(product_id, session_id) INCLUDE (at)` and `(session_id, product_id)` (migration
+0006_conversions), make each step an index-only scan: the sessions that touched the product (only
+the `SESSIONS_READ` most recent of them, so the join stays small for a best-seller), then the other
+products of those sessions, counted once per session however often a session touched them.
+Measured on 1,000,000 clicks in 200,000 sessions over 20,000 products (docs/analytics.md): about
+2-6 ms for most products, 40-70 ms for the most clicked one (34,000 sessions). A
 product shared by fewer than `MIN_SESSIONS` sessions is not offered: one shopper (or one client
 inventing a session) cannot put a product in everyone's recommendations. Events without a session
 (neither the event nor its search named one) link nothing. Raw events are kept for

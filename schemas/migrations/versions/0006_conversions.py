@@ -47,7 +47,13 @@ def upgrade() -> None:
     )
     op.create_index("conversion_events_at_idx", "conversion_events", ["at"])
     for table in ("click_events", "conversion_events"):
-        op.create_index(f"{table}_product_session_idx", table, ["product_id", "session_id"])
+        # `at` included: the latest sessions of a product are read from the index alone.
+        op.create_index(
+            f"{table}_product_session_idx",
+            table,
+            ["product_id", "session_id"],
+            postgresql_include=["at"],
+        )
         op.create_index(f"{table}_session_product_idx", table, ["session_id", "product_id"])
     for name in _DAY_COUNTS:
         op.add_column(
