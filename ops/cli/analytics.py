@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from catalog.analytics import reports, searches
 from catalog.analytics.events import utcnow
@@ -71,8 +71,8 @@ def top_command(
     rows = reports.top_queries(
         open_elasticsearch(), get_settings().index_prefix, _days(days), limit
     )
-    table = Table(
-        "query", "searches", "zero results", "CTR", "mean click position", "conversion", "revenue"
+    table = _table(
+        "searches", "zero results", "CTR", "mean click position", "conversion", "revenue"
     )
     for row in rows:
         position = row["mean_click_position"]
@@ -86,6 +86,11 @@ def top_command(
             _money(row),
         )
     console.print(table)
+
+
+def _table(*figures: str) -> Table:
+    """A report table whose queries stay one line each, however narrow the terminal."""
+    return Table(Column("query", no_wrap=True), *figures)
 
 
 def _days(days: int) -> reports.Scope:
@@ -111,15 +116,8 @@ def conversions_command(
     overall, rows = reports.conversions(
         open_elasticsearch(), get_settings().index_prefix, _days(days), limit, order
     )
-    table = Table(
-        "query",
-        "searches",
-        "add-to-cart",
-        "conversion",
-        "purchases",
-        "units",
-        "revenue",
-        "per search",
+    table = _table(
+        "searches", "add-to-cart", "conversion", "purchases", "units", "revenue", "per search"
     )
     for row in [*rows, {**overall, "query": "(all queries)"}]:
         table.add_row(

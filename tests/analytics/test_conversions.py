@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from catalog.analytics.buffer import EventBuffer
+from catalog.analytics.events import ConversionRecord, SearchRecord
 from catalog.analytics.rollup import rollup
 from tests.support.analytics import Analytics
 from tests.support.catalog import Catalog
@@ -261,3 +263,18 @@ def test_rolled_up_conversions_give_the_same_figures(tools: Catalog, analytics: 
     assert after["queries"] == before["queries"]
     with tools.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM conversion_events")).scalar() == 0
+
+
+def test_a_conversion_postgresql_refuses_costs_only_itself(
+    catalog: Catalog, analytics: Analytics
+) -> None:
+    buffer = EventBuffer(catalog.engine, flush_seconds=3600)
+    search = SearchRecord(
+        kind="search", query="drill", result_count=1, latency_ms=1, cache_hit=False, session_id="s"
+    )
+    buffer.record_search(search)
+    buffer.record_conversion(ConversionRecord(search.search_id, "d-1", "purchase", value=None))
+    buffer.record_conversion(ConversionRecord(search.search_id, "d-2", "add_to_cart"))
+    assert buffer.flush() == 2  # the purchase without a value breaks a check constraint
+    assert buffer.pending() == 0
+    assert _conversions(catalog) == [("d-2", "add_to_cart", 1, None, None, "s")]
