@@ -11,6 +11,9 @@
   limit.
 * **NUL is refused** in the path, the query string and the body, naming where it is: PostgreSQL
   text cannot hold it and Elasticsearch rejects it in places, so it would otherwise be a 5xx.
+* **A refused value is echoed safely**: a 422 repeats the bad input, and `NaN` or `Infinity` in a
+  JSON body (Python's parser takes them) cannot be written back as JSON, which made FastAPI's own
+  handler answer 500; here they are echoed as `null`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -43,6 +48,14 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(AuthenticateAdmin)
     if settings.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+
+
+async def invalid_request(request: Request, exc: Exception) -> Response:
+    """FastAPI's 422, rendered by orjson, which writes a non-finite number as `null`."""
+    assert isinstance(exc, RequestValidationError)
+    errors = jsonable_encoder(exc.errors())
+    return Response(orjson.dumps({"detail": errors}), 422, media_type="application/json")
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, detail: Any) -> None:
