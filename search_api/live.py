@@ -171,6 +171,8 @@ def live_learned(engine: Engine, redis: Redis, prefix: str) -> Live[LearnedBoost
 
 def learned_for(live: Live[LearnedBoosts], q: str | None) -> tuple[Boost, ...]:
     """The learned boosts of a query: applied inside its text tiers, never across them."""
+    if not q:
+        return ()
     boosts = live.current()[1]
-    key = learning.query_key(q) if boosts and q else None
+    key = learning.query_key(q) if boosts else None
     return boosts.get(key, ()) if key else ()
