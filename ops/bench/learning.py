@@ -165,7 +165,18 @@ class LearningFigures:
             ("learned", f"{self.boosts} boosts for {self.queries_learned} queries", ""),
             ("run time", f"{self.seconds:.0f} s", "~10 min"),
         ]
-        return Section(f"Learning from shoppers on {self.name}", rows)
+        notes = (
+            f"Judged queries shuffled with seed {SEED} and halved; each searched query gets "
+            f"{self.sessions} sessions of one search (20 results shown) through the API. Shoppers "
+            "look at rank r with probability r^-0.8 and click a looked-at result with probability "
+            "0.02 + 0.88 * ((grade - 1) / 2)^2: the same grades nDCG scores, so shoppers agree "
+            "with the judges, and the gain is what consistent shoppers can teach, not a forecast "
+            "of real ones. Boosts apply per query key and inside text tiers: the queries not "
+            "searched change only where one shares its analyzed words with a searched query, and "
+            "a searched query gains only where better products were shown in the first 20 in the "
+            "same tier as worse ones."
+        )
+        return Section(f"Learning from shoppers on {self.name}", rows, notes=notes)
 
 
 def bench_learning(
