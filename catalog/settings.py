@@ -173,6 +173,28 @@ class Settings(BaseSettings):
         ge=1,
         description="Distinct sessions a query needs before autocomplete suggests it to everyone.",
     )
+    learning_half_life_days: float = Field(
+        default=14.0,
+        gt=0,
+        description="Learning from shoppers: a click or conversion counts half as much after this "
+        "many days (and a quarter after twice as many).",
+    )
+    learning_min_sessions: int = Field(
+        default=3,
+        ge=1,
+        description="Distinct sessions that clicked a product for a query before a learned boost "
+        "lifts it (or that were shown it before one buries it).",
+    )
+    learning_prior: float = Field(
+        default=3.0,
+        gt=0,
+        description="Strength of the prior that pulls learned factors towards 1, in clicks.",
+    )
+    learning_seconds: int = Field(
+        default=3600,
+        ge=1,
+        description="How often `catalog scheduler` has a worker relearn the boosts from events.",
+    )
     synonym_import_max_rules: int = Field(
         default=100_000,
         ge=1,

@@ -1,4 +1,5 @@
-"""Announcing a committed change of versioned configuration (synonyms, ranking settings, rules).
+"""Announcing a committed change of versioned configuration (synonyms, ranking settings, rules,
+learned boosts).
 
 PostgreSQL holds the record and the version; Redis only tells the API workers that it moved (see
 `search_api.live`), and the index generation is bumped so that no cached response computed under
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 SYNONYMS = "synonyms"
 RANKING = "ranking"
 RULES = "rules"
+LEARNED = "learned"
 
 
 def announce(redis: Redis, prefix: str, kind: str, version: int) -> None:

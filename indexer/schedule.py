@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 
 from catalog import redis_keys
 from catalog.analytics.jobs import JOB_TIMEOUT as ANALYTICS_TIMEOUT
-from catalog.analytics.jobs import rollup_analytics, ship_analytics
+from catalog.analytics.jobs import learn_boosts, rollup_analytics, ship_analytics
 from catalog.connections import redis_client
 from catalog.settings import Settings, get_settings
 from indexer.jobs import reconcile
@@ -49,6 +49,7 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob(
         "analytics-rollup", rollup_analytics, lambda s: s.rollup_seconds, ANALYTICS_TIMEOUT
     ),
+    ScheduledJob("learning", learn_boosts, lambda s: s.learning_seconds, ANALYTICS_TIMEOUT),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

@@ -27,12 +27,13 @@ from catalog.settings import Settings, get_settings
 from search_api import edge
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep
 from search_api.health import check_health
-from search_api.live import live_ranking, live_synonyms
+from search_api.live import live_learned, live_ranking, live_synonyms
 from search_api.responses import FastJSONResponse
 from search_api.routes import (
     admin,
     analytics,
     events,
+    learned,
     products,
     ranking,
     recommendations,
@@ -141,6 +142,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.synonyms.start()
         app.state.ranking = live_ranking(app.state.engine, app.state.redis, settings.index_prefix)
         app.state.ranking.start()
+        app.state.learned = live_learned(app.state.engine, app.state.redis, settings.index_prefix)
+        app.state.learned.start()
         app.state.analytics = EventBuffer(
             app.state.engine,
             flush_seconds=settings.analytics_flush_seconds,
@@ -151,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.search_ids = SearchIdSigner(app.state.engine, settings.search_id_secret)
         yield
         app.state.analytics.stop()
+        app.state.learned.stop()
         app.state.ranking.stop()
         app.state.synonyms.stop()
         app.state.es.close()
@@ -175,6 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(events.router)
     app.include_router(analytics.router)
+    app.include_router(learned.router)
 
     edge.install(app, settings)
     app.add_middleware(ObserveRequests)

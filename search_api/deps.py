@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from catalog.ranking import RankingSettings
 from catalog.settings import Settings
 from catalog.synonyms import SynonymSet
-from search_api.live import Live
+from search_api.live import LearnedBoosts, Live
 
 
 async def _settings(request: Request) -> Settings:
@@ -49,9 +49,15 @@ async def _ranking(request: Request) -> Live[RankingSettings]:
     return ranking
 
 
+async def _learned(request: Request) -> Live[LearnedBoosts]:
+    learned: Live[LearnedBoosts] = request.app.state.learned
+    return learned
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ElasticsearchDep = Annotated[Elasticsearch, Depends(_es)]
 RedisDep = Annotated[Redis, Depends(_redis)]
 EngineDep = Annotated[Engine, Depends(_engine)]
 SynonymsDep = Annotated[Live[SynonymSet], Depends(_synonyms)]
 RankingDep = Annotated[Live[RankingSettings], Depends(_ranking)]
+LearnedDep = Annotated[Live[LearnedBoosts], Depends(_learned)]

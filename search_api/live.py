@@ -1,5 +1,5 @@
 """Versioned configuration an API worker holds in memory (synonyms, ranking settings, merchandising
-rules), kept current across workers without a reindex or a restart.
+rules, boosts learned from shoppers), kept current across workers without a reindex or a restart.
 
 Each kind is a table of changes in PostgreSQL (the record) with a version that only grows, and an
 announcement in Redis after every commit (`catalog.versions.announce`). Three paths keep a worker's
@@ -26,9 +26,11 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from catalog import ranking, redis_keys
+from catalog.analytics import learning
 from catalog.ranking import RankingSettings
 from catalog.synonyms import SynonymSet, current_version, list_rules
-from catalog.versions import RANKING, SYNONYMS
+from catalog.versions import LEARNED, RANKING, SYNONYMS
+from search_api.query import Boost
 
 log = logging.getLogger(__name__)
 
@@ -141,3 +143,36 @@ def live_ranking(engine: Engine, redis: Redis, prefix: str) -> Live[RankingSetti
         load=ranking.current_settings,
         initial=RankingSettings(),
     )
+
+
+#: Per query key (`catalog.analytics.learning.query_key`), the boosts shoppers taught.
+LearnedBoosts = dict[str, tuple[Boost, ...]]
+
+
+def _learned_boosts(conn: Connection) -> LearnedBoosts:
+    return {
+        key: tuple(Boost({"ids": {"values": [product_id]}}, factor) for product_id, factor in pairs)
+        for key, pairs in learning.all_factors(conn).items()
+    }
+
+
+def live_learned(engine: Engine, redis: Redis, prefix: str) -> Live[LearnedBoosts]:
+    """The boosts learned from shoppers (`catalog.analytics.learning`), reloaded after each run."""
+    return Live(
+        LEARNED,
+        engine,
+        redis,
+        prefix,
+        version_of=learning.current_version,
+        load=_learned_boosts,
+        initial={},
+    )
+
+
+def learned_for(live: Live[LearnedBoosts], q: str | None) -> tuple[Boost, ...]:
+    """The learned boosts of a query: applied inside its text tiers, never across them."""
+    if not q:
+        return ()
+    boosts = live.current()[1]
+    key = learning.query_key(q) if boosts else None
+    return boosts.get(key, ()) if key else ()

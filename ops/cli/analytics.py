@@ -1,5 +1,6 @@
-"""`catalog analytics ship | rollup | top | conversions | search`: the scheduled analytics jobs by
-hand, and a quick look at the reports."""
+"""`catalog analytics ship | rollup | top | conversions | search | learn | learned | forget`: the
+scheduled analytics jobs by hand, a quick look at the reports, and what shoppers taught the
+ranking."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from typing import Any
 import typer
 from rich.table import Column, Table
 
-from catalog.analytics import reports, searches
+from catalog.analytics import learning, reports, searches
 from catalog.analytics.events import utcnow
+from catalog.analytics.jobs import learning_parameters
 from catalog.analytics.rollup import rollup
 from catalog.analytics.shipping import ship
 from catalog.connections import redis_client
 from catalog.settings import get_settings
+from catalog.versions import LEARNED, announce
 from ops.cli.shell import console, fail, open_elasticsearch, open_engine
 
 app = typer.Typer(help="Search analytics: shipping, retention, reports.", no_args_is_help=True)
@@ -144,3 +147,58 @@ def search_command(search_id: str = typer.Argument(help="A search id, signed or 
     if found is None:
         raise fail(f"no recorded search {parsed}")
     console.print_json(json.dumps(found))
+
+
+@app.command("learn")
+def learn_command() -> None:
+    """Relearn the per-query boosts from clicks and conversions now (the scheduled job)."""
+    settings = get_settings()
+    learned = learning.learn(open_engine(), learning_parameters(settings))
+    announce(redis_client(settings), settings.index_prefix, LEARNED, learned.version)
+    console.print(
+        f"version {learned.version}: {learned.boosts} boosts for {learned.queries} queries, "
+        "from clicks and conversions"
+    )
+
+
+def _key(query: str) -> str:
+    key = learning.query_key(query)
+    if key is None:
+        raise fail(f"{query!r} has no searchable word")
+    return key
+
+
+@app.command("learned")
+def learned_command(query: str = typer.Argument(help="The query, as shoppers type it.")) -> None:
+    """The boosts shoppers taught for a query, with their evidence."""
+    key = _key(query)
+    with open_engine().connect() as conn:
+        rows = learning.boosts_for(conn, key)
+    table = Table("product", "factor", "sessions", "shown to", "credit", "expected", "updated")
+    for row in rows:
+        table.add_row(
+            row["product_id"],
+            f"{row['factor']:.3f}",
+            str(row["sessions"]),
+            str(row["shown_sessions"]),
+            f"{row['credit']:.2f}",
+            f"{row['expected']:.2f}",
+            row["updated_at"][:19],
+        )
+    console.print(f"query key {key!r}: {len(rows)} learned boosts")
+    console.print(table)
+
+
+@app.command("forget")
+def forget_command(
+    query: str | None = typer.Argument(None, help="The query whose boosts to forget."),
+    every: bool = typer.Option(False, "--all", help="Forget every query's boosts."),
+) -> None:
+    """Delete a query's learned boosts (or all) and ignore its events up to now."""
+    if every == (query is not None):
+        raise fail("name one QUERY, or --all")
+    key = learning.EVERY_QUERY if every else _key(query or "")
+    settings = get_settings()
+    version = learning.forget(open_engine(), key, actor="cli")
+    announce(redis_client(settings), settings.index_prefix, LEARNED, version)
+    console.print(f"version {version}: {'every query' if every else repr(key)} forgotten")

@@ -247,6 +247,40 @@ def bench_relevance_command(
         entry.sections.append(sections[0])
 
 
+@app.command("learning")
+def bench_learning_command(
+    judged_set: Annotated[
+        Path | None,
+        typer.Option("--set", help="Folder: products.jsonl, queries.tsv, qrels.tsv."),
+    ] = None,
+    sessions: Annotated[int, typer.Option(min=1, help="Shoppers per searched query.")] = 20,
+    queries: Annotated[
+        int | None, typer.Option(min=2, help="Judged queries sampled, then halved (default all).")
+    ] = None,
+    reuse: Annotated[bool, typer.Option(help="Reuse the relevance bench's index.")] = False,
+    report: Report = None,
+) -> None:
+    """nDCG@10 before and after learning from simulated shoppers, on the queries they searched
+    and on the others."""
+    from ops.bench.learning import bench_learning
+    from ops.bench.relevance import default_set
+
+    folder = judged_set or default_set()
+    if folder is None:
+        console.print("no ../shared/data folder beside the project: nothing to measure (--set DIR)")
+        return
+    command = (
+        "catalog bench learning"
+        + (f" --set {judged_set}" if judged_set else "")
+        + f" --sessions {sessions}"
+        + (f" --queries {queries}" if queries else "")
+        + (" --reuse" if reuse else "")
+    )
+    with _recording(command, report) as entry:
+        figures = bench_learning(folder, sessions=sessions, queries=queries, reuse=reuse)
+        entry.sections.append(figures.section())
+
+
 @app.command("all")
 def bench_all_command(
     size: Size = DEFAULT_SIZE,

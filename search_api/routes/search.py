@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from enum import StrEnum
 from typing import Annotated, Any
@@ -15,11 +16,13 @@ from search_api.cache import CachedPublicDep, SnapshotDep, cached, reread
 from search_api.deps import (
     ElasticsearchDep,
     EngineDep,
+    LearnedDep,
     RankingDep,
     RedisDep,
     SettingsDep,
     SynonymsDep,
 )
+from search_api.live import learned_for
 from search_api.params import (
     FILTER_PARAMETERS,
     MAX_QUERY_LENGTH,
@@ -100,6 +103,7 @@ def search(
     filters: FiltersDep,
     synonyms: SynonymsDep,
     ranking: RankingDep,
+    learned: LearnedDep,
     found: SnapshotDep,
     after: Annotated[dict[str, int | bool] | None, Depends(after_applied)],
     q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH, examples=["55in tv"])] = None,
@@ -137,6 +141,12 @@ def search(
             facets=shown,
             ranking=ranking.at(found.ranking)[1],
         )
+        # Learned from shoppers: boosts inside the query's text tiers (docs/ranking.md).
+        taught = learned_for(learned, q)
+        if taught:
+            search_request = dataclasses.replace(
+                search_request, boosts=search_request.boosts + taught
+            )
         return run_search(es, alias_name(settings.index_prefix), search_request)
 
     try:

@@ -74,6 +74,7 @@ def test_the_worker_runs_the_scheduled_jobs_and_records_how_they_ended(
         "reconcile": "ok",
         "analytics-ship": "ok",
         "analytics-rollup": "ok",
+        "learning": "ok",
     }
     assert runs["reconcile"] is not None
     assert runs["reconcile"]["outcome"]["postgres"] == 1
