@@ -27,13 +27,14 @@ from catalog.settings import Settings, get_settings
 from search_api import edge
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep
 from search_api.health import check_health
-from search_api.live import live_synonyms
+from search_api.live import live_rules, live_synonyms
 from search_api.responses import FastJSONResponse
 from search_api.routes import (
     admin,
     analytics,
     events,
     products,
+    rules,
     search,
     suggest,
     synonym_review,
@@ -137,6 +138,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = database_engine(settings)
         app.state.synonyms = live_synonyms(app.state.engine, app.state.redis, settings.index_prefix)
         app.state.synonyms.start()
+        app.state.rules = live_rules(app.state.engine, app.state.redis, settings.index_prefix)
+        app.state.rules.start()
         app.state.analytics = EventBuffer(
             app.state.engine,
             flush_seconds=settings.analytics_flush_seconds,
@@ -148,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.analytics.stop()
         app.state.synonyms.stop()
+        app.state.rules.stop()
         app.state.es.close()
         app.state.redis.close()
         app.state.engine.dispose()
@@ -165,6 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(products.admin)
     app.include_router(synonyms.router)
     app.include_router(synonym_review.router)
+    app.include_router(rules.router)
     app.include_router(admin.router)
     app.include_router(events.router)
     app.include_router(analytics.router)

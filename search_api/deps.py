@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from redis import Redis
 from sqlalchemy import Engine
 
+from catalog.rule_book import RuleBook
 from catalog.settings import Settings
 from catalog.synonyms import SynonymSet
 from search_api.live import Live
@@ -43,8 +44,14 @@ async def _synonyms(request: Request) -> Live[SynonymSet]:
     return synonyms
 
 
+async def _rules(request: Request) -> Live[RuleBook]:
+    rules: Live[RuleBook] = request.app.state.rules
+    return rules
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ElasticsearchDep = Annotated[Elasticsearch, Depends(_es)]
 RedisDep = Annotated[Redis, Depends(_redis)]
 EngineDep = Annotated[Engine, Depends(_engine)]
 SynonymsDep = Annotated[Live[SynonymSet], Depends(_synonyms)]
+RulesDep = Annotated[Live[RuleBook], Depends(_rules)]

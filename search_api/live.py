@@ -25,9 +25,10 @@ from redis.exceptions import RedisError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from catalog import redis_keys
+from catalog import redis_keys, rules
+from catalog.rule_book import RuleBook
 from catalog.synonyms import SynonymSet, current_version, list_rules
-from catalog.versions import SYNONYMS
+from catalog.versions import RULES, SYNONYMS
 
 log = logging.getLogger(__name__)
 
@@ -126,4 +127,17 @@ def live_synonyms(engine: Engine, redis: Redis, prefix: str) -> Live[SynonymSet]
         version_of=current_version,
         load=lambda conn: SynonymSet(list_rules(conn)),
         initial=SynonymSet(()),
+    )
+
+
+def live_rules(engine: Engine, redis: Redis, prefix: str) -> Live[RuleBook]:
+    """The merchandising rules in force (`catalog.rules`), their index rebuilt on every change."""
+    return Live(
+        RULES,
+        engine,
+        redis,
+        prefix,
+        version_of=rules.current_version,
+        load=lambda conn: RuleBook(rules.list_rules(conn)),
+        initial=RuleBook(()),
     )

@@ -91,7 +91,7 @@ def clean(request: pytest.FixtureRequest) -> Iterator[None]:
             text(
                 "TRUNCATE products, brands, categories, outbox, search_indices, api_keys, "
                 "synonym_rules, synonym_changes, search_events, click_events, "
-                "search_event_days, search_event_deletions, hidden_queries "
+                "search_event_days, search_event_deletions, hidden_queries, merch_rules, merch_rule_changes "
                 "RESTART IDENTITY CASCADE"
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Path, Query
@@ -11,7 +12,8 @@ from catalog.products import get_product, soft_delete, upsert_products
 from indexer.indices import alias_name
 from schemas.product import CanonicalProduct, to_canonical_dict
 from search_api.auth import AdminDep, PublicDep
-from search_api.deps import ElasticsearchDep, EngineDep, SettingsDep
+from search_api.deps import ElasticsearchDep, EngineDep, RulesDep, SettingsDep
+from search_api.merchandising import without
 
 router = APIRouter(tags=["products"], dependencies=[PublicDep])
 admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[AdminDep])
@@ -38,6 +40,7 @@ def similar_products(
     product_id: ProductId,
     es: ElasticsearchDep,
     settings: SettingsDep,
+    merch_rules: RulesDep,
     size: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict[str, Any]:
     index = alias_name(settings.index_prefix)
@@ -47,15 +50,19 @@ def similar_products(
         index=index,
         size=size,
         source_includes=["product_id", "title", "brand", "effective_price", "image"],
-        query={
-            "more_like_this": {
-                "fields": ["title", "description", "category_levels"],
-                "like": [{"_index": index, "_id": product_id}],
-                "min_term_freq": 1,
-                "min_doc_freq": 1,
-                "max_query_terms": 30,
-            }
-        },
+        # Products merchandising rules hide everywhere are never recommended.
+        query=without(
+            {
+                "more_like_this": {
+                    "fields": ["title", "description", "category_levels"],
+                    "like": [{"_index": index, "_id": product_id}],
+                    "min_term_freq": 1,
+                    "min_doc_freq": 1,
+                    "max_query_terms": 30,
+                }
+            },
+            merch_rules.current()[1].hidden_everywhere(datetime.now(UTC)),
+        ),
     )
     hits = [
         {
