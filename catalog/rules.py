@@ -179,7 +179,7 @@ class Replacement(Strict):
 
 
 class Rewrite(Strict):
-    """Query words removed or replaced (compared as analysed: `cheapest` removes `cheap`)."""
+    """Query words removed or replaced (compared as analysed: `Cables` replaces `cable`)."""
 
     remove: Annotated[list[Word], Field(max_length=20)] = []
     replace: Annotated[list[Replacement], Field(max_length=20)] = []

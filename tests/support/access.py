@@ -20,5 +20,6 @@ REQUIRED = {
     "/admin/keys": "admin",
     "/admin/reindex": "admin",
     "/admin/synonyms": "merchandiser",
+    "/admin/rules": "merchandiser",
     "/admin/analytics": "merchandiser",
 }
