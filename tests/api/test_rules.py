@@ -142,6 +142,8 @@ def test_pin_and_hide_apply_on_the_next_request_of_every_worker_and_removal_undo
         assert body["rules"] == [rule_id]
         # Hidden products are not counted in facets either (cable-01 is an Acme).
         assert {"value": "Acme", "count": 5} in body["facets"]["brand"]
+    values = api.get("/facets/brand", params={"query": "cables"}).json()["values"]
+    assert {"value": "Acme", "count": 5} in values
     # Another query is untouched.
     assert _ids(api, q="usb cable model") != []
     assert "cable-01" in _ids(api, q="usb cable model", per_page=20)
