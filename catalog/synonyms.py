@@ -1,7 +1,7 @@
 """Synonym rules: stored in PostgreSQL, validated against each other, every change a new version.
 
 Rules apply at query time only (`analyzers.expansion`), so a change needs no reindex: API workers
-reload the rule set when its version moves (`search_api/live_synonyms.py`). Every change stores the whole
+reload the rule set when its version moves (`search_api/live.py`). Every change stores the whole
 resulting rule set in `synonym_changes`, so the history reads as a list of states and a rollback is
 one more change (an earlier state re-applied under a new version), never a rewrite of history.
 

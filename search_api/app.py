@@ -27,13 +27,14 @@ from catalog.settings import Settings, get_settings
 from search_api import edge
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep
 from search_api.health import check_health
-from search_api.live import live_rules, live_synonyms
+from search_api.live import live_ranking, live_rules, live_synonyms
 from search_api.responses import FastJSONResponse
 from search_api.routes import (
     admin,
     analytics,
     events,
     products,
+    ranking,
     rules,
     search,
     suggest,
@@ -138,6 +139,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = database_engine(settings)
         app.state.synonyms = live_synonyms(app.state.engine, app.state.redis, settings.index_prefix)
         app.state.synonyms.start()
+        app.state.ranking = live_ranking(app.state.engine, app.state.redis, settings.index_prefix)
+        app.state.ranking.start()
         app.state.rules = live_rules(app.state.engine, app.state.redis, settings.index_prefix)
         app.state.rules.start()
         app.state.analytics = EventBuffer(
@@ -150,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.search_ids = SearchIdSigner(app.state.engine, settings.search_id_secret)
         yield
         app.state.analytics.stop()
+        app.state.ranking.stop()
         app.state.synonyms.stop()
         app.state.rules.stop()
         app.state.es.close()
@@ -168,6 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(products.router)
     app.include_router(products.admin)
     app.include_router(synonyms.router)
+    app.include_router(ranking.router)
     app.include_router(synonym_review.router)
     app.include_router(rules.router)
     app.include_router(admin.router)

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from redis import Redis
 from sqlalchemy import Engine
 
+from catalog.ranking import RankingSettings
 from catalog.rule_book import RuleBook
 from catalog.settings import Settings
 from catalog.synonyms import SynonymSet
@@ -44,6 +45,11 @@ async def _synonyms(request: Request) -> Live[SynonymSet]:
     return synonyms
 
 
+async def _ranking(request: Request) -> Live[RankingSettings]:
+    ranking: Live[RankingSettings] = request.app.state.ranking
+    return ranking
+
+
 async def _rules(request: Request) -> Live[RuleBook]:
     rules: Live[RuleBook] = request.app.state.rules
     return rules
@@ -54,4 +60,5 @@ ElasticsearchDep = Annotated[Elasticsearch, Depends(_es)]
 RedisDep = Annotated[Redis, Depends(_redis)]
 EngineDep = Annotated[Engine, Depends(_engine)]
 SynonymsDep = Annotated[Live[SynonymSet], Depends(_synonyms)]
+RankingDep = Annotated[Live[RankingSettings], Depends(_ranking)]
 RulesDep = Annotated[Live[RuleBook], Depends(_rules)]

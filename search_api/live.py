@@ -25,10 +25,11 @@ from redis.exceptions import RedisError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from catalog import redis_keys, rules
+from catalog import ranking, redis_keys, rules
+from catalog.ranking import RankingSettings
 from catalog.rule_book import RuleBook
 from catalog.synonyms import SynonymSet, current_version, list_rules
-from catalog.versions import RULES, SYNONYMS
+from catalog.versions import RANKING, RULES, SYNONYMS
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,19 @@ def live_synonyms(engine: Engine, redis: Redis, prefix: str) -> Live[SynonymSet]
         version_of=current_version,
         load=lambda conn: SynonymSet(list_rules(conn)),
         initial=SynonymSet(()),
+    )
+
+
+def live_ranking(engine: Engine, redis: Redis, prefix: str) -> Live[RankingSettings]:
+    """The ranking settings in force (`catalog.ranking`), reloaded on every change."""
+    return Live(
+        RANKING,
+        engine,
+        redis,
+        prefix,
+        version_of=ranking.current_version,
+        load=ranking.current_settings,
+        initial=RankingSettings(),
     )
 
 

@@ -1,7 +1,7 @@
-"""What a synonym change does to searches, shown before it is made (or after, to check it).
+"""What a change of synonyms or ranking settings does to searches, shown before it is made.
 
-A preview runs the real search twice, with the rules before and after, so what a merchandiser sees
-is exactly what shoppers will get: same analysis, same query, same ranking.
+A preview runs the real search twice, with the configuration before and after, so what a
+merchandiser sees is exactly what shoppers will get: same analysis, same query, same ranking.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from analyzers import AnalyzedQuery, SynonymExpander
+from catalog.ranking import RankingSettings
 from search_api.params import analyzed
 from search_api.query import Filters, SearchRequest, build_search
 from search_api.search import run_search
@@ -32,16 +33,27 @@ def expansions(query: AnalyzedQuery | None) -> list[dict[str, Any]]:
     ]
 
 
-def _results(
-    es: Elasticsearch, index: str, q: str, category: str | None, expander: SynonymExpander | None
-) -> tuple[AnalyzedQuery | None, dict[str, Any]]:
-    query = analyzed(q, expander)
-    request = SearchRequest(
-        query=query, filters=Filters(category=category), size=PREVIEW_SIZE, facets=()
-    )
+def _results(es: Elasticsearch, index: str, request: SearchRequest) -> dict[str, Any]:
     found = run_search(es, index, request)
     hits = [{"id": h["id"], "title": h["title"]} for h in found["hits"]]
-    return query, {"total": found["total"]["value"], "hits": hits}
+    return {"total": found["total"]["value"], "hits": hits}
+
+
+def compare_requests(
+    es: Elasticsearch, index: str, before: SearchRequest, after: SearchRequest
+) -> dict[str, Any]:
+    """The top results of both requests, and which products entered or left them."""
+    old = _results(es, index, before)
+    new = _results(es, index, after)
+    old_ids = [h["id"] for h in old["hits"]]
+    new_ids = [h["id"] for h in new["hits"]]
+    return {
+        "before": old,
+        "after": new,
+        "entered": [i for i in new_ids if i not in old_ids],
+        "left": [i for i in old_ids if i not in new_ids],
+        "changed": old_ids != new_ids or old["total"] != new["total"],
+    }
 
 
 def compare(
@@ -51,21 +63,21 @@ def compare(
     category: str | None,
     before: SynonymExpander | None,
     after: SynonymExpander | None,
+    ranking: RankingSettings,
 ) -> dict[str, Any]:
     """The top results of `q` under both rule sets, and which products entered or left them."""
-    _, old = _results(es, index, q, category, before)
-    query, new = _results(es, index, q, category, after)
-    old_ids = [h["id"] for h in old["hits"]]
-    new_ids = [h["id"] for h in new["hits"]]
-    return {
-        "q": q,
-        "expansions": expansions(query),
-        "before": old,
-        "after": new,
-        "entered": [i for i in new_ids if i not in old_ids],
-        "left": [i for i in old_ids if i not in new_ids],
-        "changed": old_ids != new_ids or old["total"] != new["total"],
-    }
+    query = analyzed(q, after)
+    requests = [
+        SearchRequest(
+            query=analyzed(q, expander),
+            filters=Filters(category=category),
+            size=PREVIEW_SIZE,
+            facets=(),
+            ranking=ranking,
+        )
+        for expander in (before, after)
+    ]
+    return {"q": q, "expansions": expansions(query), **compare_requests(es, index, *requests)}
 
 
 def catalog_count(es: Elasticsearch, index: str, text: str) -> int:

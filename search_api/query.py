@@ -5,9 +5,12 @@ words (units aside: they only rank) must all match across title, brand, category
 (title weighs most), each by its stem, a typo of it (plain words of four letters or more, never
 numbers or model numbers) or the same compound written open or closed; the exact (unstemmed) tokens
 and the shingles (adjacent pairs) boost products that match literally and in order, and the share
-of query words matched scales the score where not all are required. Title, brand and category are
-scored with a BM25 for short text (see `schemas/product_index.py`). A popularity, rating and stock
-signal multiplies the text score (function_score, core features).
+of query words matched scales the score in the relaxed retry. Title, brand and category are scored
+with a BM25 for short text (see `schemas/product_index.py`).
+
+Ranking is in tiers (`tiers`, `tiered`, docs/ranking.md): words matched, then words matched without a
+typo and in the title, then availability; the merchandiser's ranking settings weigh popularity,
+rating and newness only inside a tier.
 
 Facets are disjunctive within a facet and conjunctive across facets: filters go to `post_filter`, and
 each facet's aggregation is filtered by every *other* facet's filter, so picking brand A still shows
@@ -16,10 +19,12 @@ the counts of brands B and C under the other filters.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from analyzers import AnalyzedQuery, TokenKind
+from catalog.ranking import MAX_SIGNAL_FACTOR, OutOfStock, RankingSettings
 from schemas.product import category_levels
 
 TEXT_FIELDS = ("title_stem^4", "brand_stem^2", "category_stem^1.5", "description_stem^0.5")
@@ -60,6 +65,13 @@ EXACT_BOOST = 1.0
 SPLIT_BOOST = 1.0
 SHINGLE_BOOST = 1.0
 TOTAL_BOUND = 10_000
+#: The largest tier exponent: a float32 score overflows at 2^128 (see `tiered`).
+MAX_EXPONENT = 120
+#: A bound of one query word's text score (BM25's idf stays under 17 below 10^7 documents, times
+#: k1 + 1 and the field boost, plus the exact, pair and variant boosts and synonym alternatives).
+TEXT_BOUND_PER_WORD = 1000.0
+#: The largest factor merchandising boosts together may give.
+MAX_BOOST_FACTOR = 10.0
 TEXT_MATCHES = "text_matches"
 
 
@@ -96,6 +108,7 @@ class SearchRequest:
     #: Products never shown, counted or suggested (merchandising rules hide them).
     excluded: tuple[str, ...] = ()
     boosts: tuple[Boost, ...] = ()
+    ranking: RankingSettings = field(default_factory=RankingSettings)
     #: Products matched and counted in facets but left out of the hits: pinned products, which
     #: `search_api.merchandising` places itself.
     unlisted: tuple[str, ...] = ()
@@ -128,11 +141,11 @@ def all_except(clauses: dict[str, list[dict[str, Any]]], facet: str) -> list[dic
     return [clause for name, group in clauses.items() if name != facet for clause in group]
 
 
-def _any_field(terms: str) -> dict[str, Any]:
+def _any_field(terms: str, fields: tuple[str, ...]) -> dict[str, Any]:
     return {
         "multi_match": {
             "query": terms,
-            "fields": list(TEXT_FIELDS),
+            "fields": list(fields),
             "analyzer": "whitespace",
             "type": "best_fields",
             "tie_breaker": 0.3,
@@ -140,21 +153,39 @@ def _any_field(terms: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Matching:
+    """How a query word may match: in which fields, and whether a typo of it counts."""
+
+    fields: tuple[str, ...] = TEXT_FIELDS
+    typos: bool = True
+
+
+#: Any text field, typos too: recall, and the first tier (words matched).
+ANY = Matching()
+#: Without a typo (stems, exact words, compounds, synonyms): the second tier.
+PLAIN = Matching(typos=False)
+#: In the title, without a typo: the second tier too (title over the other fields).
+IN_TITLE = Matching(fields=("title_stem",), typos=False)
+
+
 def _word_clause(
     stemmed: str,
     exact: str | None,
     joins: tuple[str, ...] = (),
     splits: tuple[str, ...] = (),
+    matching: Matching = ANY,
 ) -> dict[str, Any]:
     """One query word: its stem in any text field (title weighs most), a typo of it in the title,
     or the same compound written the other way: closed in the product where the shopper wrote it
     open (`joins`: `under cabinet` finds `undercabinet`), open where they wrote it closed
     (`splits`, adjacent pairs in the title: `undercabinet` finds `under cabinet`)."""
-    options: list[dict[str, Any]] = [_any_field(stemmed)]
-    options.extend(_any_field(joined) for joined in joins)
+    options: list[dict[str, Any]] = [_any_field(stemmed, matching.fields)]
+    options.extend(_any_field(joined, matching.fields) for joined in joins)
     if splits:
         options.append({"terms": {"title_shingles": list(splits), "boost": SPLIT_BOOST}})
-    if exact is not None and exact.isalpha() and len(exact) >= MIN_FUZZY_LENGTH:
+    typo = exact is not None and exact.isalpha() and len(exact) >= MIN_FUZZY_LENGTH
+    if matching.typos and typo:
         options.append(
             {
                 "match": {
@@ -206,16 +237,27 @@ def _required(query: AnalyzedQuery) -> list[int]:
     return required or list(range(len(query.phrase)))
 
 
+def _own_words(query: AnalyzedQuery, matching: Matching) -> list[dict[str, Any]]:
+    """One clause per query word, as the shopper wrote it."""
+    return [
+        _word_clause(stemmed, exact, *compounds, matching=matching)
+        for stemmed, exact, compounds in zip(
+            query.phrase, query.phrase_exact, _compounds(query), strict=True
+        )
+    ]
+
+
 def _positions(
-    query: AnalyzedQuery, own: list[dict[str, Any]], required: list[int]
+    query: AnalyzedQuery, required: list[int], matching: Matching
 ) -> list[dict[str, Any]]:
     """One clause per counted query word: the word itself, or a synonym alternative spanning it."""
+    own = _own_words(query, matching)
     positions: list[dict[str, Any]] = []
     for index in required:
         spanning = [e for e in query.expansions if e.start <= index < e.end and e.phrase]
         options = [] if any(not e.keep_original for e in spanning) else [own[index]]
         for expansion in spanning:
-            words = [_word_clause(word, None) for word in expansion.phrase]
+            words = [_word_clause(word, None, matching=matching) for word in expansion.phrase]
             options.append(words[0] if len(words) == 1 else {"bool": {"must": words}})
         positions.append(options[0] if len(options) == 1 else {"dis_max": {"queries": options}})
     return positions
@@ -224,9 +266,9 @@ def _positions(
 def _coverage(query: dict[str, Any], words: list[dict[str, Any]]) -> dict[str, Any]:
     """Scale the score by the share of query words a product matches (Lucene's classic `coord`).
 
-    BM25 adds up per-word scores, so one rare word can outweigh two common ones; a product that
-    matches more of what the shopper typed should come first whenever not all words are required
-    (queries of four words or more, the relaxed retry). With every word matched it is 1.
+    For the relaxed retry, which has no word tiers (see `tiers`): a product that matches more of
+    what the shopper typed should come first, but one rare word (`shaver`) may still outweigh two
+    common ones (`womens electric`). With every word matched it is 1.
     """
     if len(words) < 2:
         return query
@@ -243,13 +285,8 @@ def _coverage(query: dict[str, Any], words: list[dict[str, Any]]) -> dict[str, A
 def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
     """Recall: every word of the query (or most, when relaxed), each by its stem in any field or
     by a typo in the title; synonyms add alternatives. Precision: exact words, joined forms
-    (`usbc`) and adjacent pairs boost; the share of words matched scales the score."""
-    own = [
-        _word_clause(stemmed, exact, *compounds)
-        for stemmed, exact, compounds in zip(
-            query.phrase, query.phrase_exact, _compounds(query), strict=True
-        )
-    ]
+    (`usbc`) and adjacent pairs boost (inside a tier: see `tiered`)."""
+    own = _own_words(query, ANY)
     required = _required(query)
     # A one-way rule (`laptop => notebook computer`) replaces the words it matched: the original
     # wording is no longer one of the ways to match.
@@ -303,32 +340,115 @@ def text_query(query: AnalyzedQuery, *, relaxed: bool) -> dict[str, Any]:
         if len(alternatives) == 1
         else {"bool": {"should": alternatives, "minimum_should_match": 1}}
     )
-    return _coverage(
-        {"bool": {"must": [recall], "should": should}}, _positions(query, own, required)
-    )
+    scored = {"bool": {"must": [recall], "should": should}}
+    return _coverage(scored, _positions(query, required, ANY)) if relaxed else scored
 
 
-def ranked(query: dict[str, Any]) -> dict[str, Any]:
-    """Multiply text relevance by gentle popularity, rating and availability signals."""
+def signals(query: dict[str, Any], settings: RankingSettings) -> dict[str, Any]:
+    """The score times a factor of 1 plus the weighted signals, capped at MAX_SIGNAL_FACTOR."""
+    functions: list[dict[str, Any]] = [{"weight": 1.0}]
+    if settings.popularity_weight:
+        functions.append(
+            {
+                "field_value_factor": {"field": "popularity", "modifier": "log1p", "missing": 0},
+                "weight": settings.popularity_weight,
+            }
+        )
+    if settings.rating_weight:
+        functions.append(
+            {
+                "field_value_factor": {"field": "rating", "missing": 0},
+                "weight": settings.rating_weight,
+            }
+        )
+    if settings.new_product_boost:
+        since = f"now-{settings.new_product_days}d/d"
+        functions.append(
+            {
+                "filter": {"range": {"created_at": {"gte": since}}},
+                "weight": settings.new_product_boost,
+            }
+        )
     return {
         "function_score": {
             "query": query,
-            "functions": [
-                {
-                    "field_value_factor": {
-                        "field": "popularity",
-                        "modifier": "log2p",
-                        "missing": 0,
-                    },
-                    "weight": 0.3,
-                },
-                {
-                    "field_value_factor": {"field": "rating", "modifier": "none", "missing": 3},
-                    "weight": 0.05,
-                },
-                {"filter": {"term": {"in_stock": True}}, "weight": 1.2},
-            ],
+            "functions": functions,
             "score_mode": "sum",
+            "boost_mode": "multiply",
+            "max_boost": MAX_SIGNAL_FACTOR,
+        }
+    }
+
+
+@dataclass(frozen=True)
+class Tiers:
+    """The tier functions of a query and the exponent of the best tier (see `tiered`)."""
+
+    functions: list[dict[str, Any]]
+    top: int
+
+
+def tiers(
+    query: AnalyzedQuery | None, settings: RankingSettings, *, relaxed: bool = False
+) -> Tiers:
+    """Powers of two per tier level, most significant first: words matched; words matched
+    without a typo, and in the title; in stock (when out-of-stock products are demoted).
+
+    The exponents must fit a float's (a score of 2^127 or more is infinite): when all levels do
+    not, the second is dropped, and when words matched alone do not, the query has no tiers.
+    """
+    stock = 1 if settings.out_of_stock is OutOfStock.demote else 0
+    functions: list[dict[str, Any]] = []
+    if stock:
+        functions.append({"filter": {"term": {"in_stock": True}}, "weight": 2.0})
+    if query is None or not query.phrase or relaxed:
+        # The relaxed retry (after zero results) found products by any word: which words matter
+        # is then a question of rarity, that the text score and `_coverage` answer better than
+        # a count of words.
+        return Tiers(functions, stock)
+    required = _required(query)
+    words = len(required)
+    quality_unit = 1 + stock
+    word_unit = quality_unit * (2 * words + 1)
+    top = words * word_unit + 2 * words * quality_unit + stock
+    levels = [(ANY, word_unit), (PLAIN, quality_unit), (IN_TITLE, quality_unit)]
+    if top > MAX_EXPONENT:
+        word_unit = 1 + stock
+        top = words * word_unit + stock
+        levels = [(ANY, word_unit)]
+    if top > MAX_EXPONENT:
+        return Tiers(functions, stock)
+    for matching, unit in levels:
+        functions.extend(
+            {"filter": clause, "weight": float(2**unit)}
+            for clause in _positions(query, required, matching)
+        )
+    return Tiers(functions, top)
+
+
+def tiered(
+    fine: dict[str, Any], scale: float, tier: Tiers, boosts: tuple[Boost, ...]
+) -> dict[str, Any]:
+    """Tiers first, then the signals and boosts inside a tier, in one Elasticsearch score.
+
+    A product's score is `(1 + f) * 2^(E - top)`: `E` adds up the exponents of the tier levels it
+    reaches (a power of two per word matched, and so on: `tiers`), and `f`, in [0, 1), is its text
+    score times its signals and boosts, scaled. A float keeps `(1 + f)` as its mantissa and `E` as
+    its exponent, so a better tier always outranks a worse one, whatever `f`, and `f` keeps its
+    full precision inside a tier. Elasticsearch core features only (function_score weights and
+    `max_boost`); see docs/ranking.md for the bound on `f`.
+    """
+    inner = {
+        "bool": {
+            "must": [boosted(fine, boosts, scale)],
+            "should": [{"match_all": {"boost": 1.0}}],
+        }
+    }
+    return {
+        "function_score": {
+            "query": inner,
+            "functions": [{"weight": 2.0**-tier.top}, *tier.functions],
+            "score_mode": "multiply",
             "boost_mode": "multiply",
         }
     }
@@ -384,31 +504,47 @@ def facet_aggregations(
     return aggs
 
 
-def boosted(query: dict[str, Any], boosts: tuple[Boost, ...]) -> dict[str, Any]:
-    """The score multiplied by the factor of every boost whose clause the product matches."""
-    if not boosts:
-        return query
+def boosted(query: dict[str, Any], boosts: tuple[Boost, ...], scale: float) -> dict[str, Any]:
+    """The score times the factor of every boost whose clause the product matches (together at
+    most MAX_BOOST_FACTOR, and the product of the boosts above 1 at most), times `scale`."""
     return {
         "function_score": {
             "query": query,
-            "functions": [{"filter": b.clause, "weight": b.factor} for b in boosts],
+            "functions": [{"filter": b.clause, "weight": b.factor} for b in boosts]
+            or [{"weight": 1.0}],
             "score_mode": "multiply",
             "boost_mode": "multiply",
+            "max_boost": MAX_BOOST_FACTOR,
+            "boost": scale,
         }
     }
 
 
+def ranked_query(request: SearchRequest) -> dict[str, Any]:
+    """The query that finds and orders the products: text tiers, then signals and boosts."""
+    settings = request.ranking
+    tier = tiers(request.query, settings, relaxed=request.relaxed)
+    if request.query is not None and request.query.phrase:
+        fine = signals(text_query(request.query, relaxed=request.relaxed), settings)
+        # A bound of the text score (docs/ranking.md), so that `f` stays below 1 in `tiered`.
+        bound = TEXT_BOUND_PER_WORD * (len(request.query.stemmed) + len(request.query.expansions))
+    else:
+        fine = signals({"match_all": {}}, settings)
+        bound = 1.0
+    lift = min(math.prod(b.factor for b in request.boosts if b.factor > 1), MAX_BOOST_FACTOR)
+    scale = 1 / (2 * bound * MAX_SIGNAL_FACTOR * lift)
+    query = tiered(fine, scale, tier, request.boosts)
+    must_not: list[dict[str, Any]] = []
+    if request.excluded:
+        must_not.append({"ids": {"values": list(request.excluded)}})
+    if settings.out_of_stock is OutOfStock.hide:
+        must_not.append({"term": {"in_stock": False}})
+    return {"bool": {"must": [query], "must_not": must_not}} if must_not else query
+
+
 def build_search(request: SearchRequest) -> dict[str, Any]:
     clauses = filter_clauses(request.filters)
-    if request.query is not None and request.query.phrase:
-        query = ranked(text_query(request.query, relaxed=request.relaxed))
-    else:
-        query = {"match_all": {}}
-    query = boosted(query, request.boosts)
-    if request.excluded:
-        query = {
-            "bool": {"must": [query], "must_not": [{"ids": {"values": list(request.excluded)}}]}
-        }
+    query = ranked_query(request)
     body: dict[str, Any] = {
         "query": query,
         "size": request.size,

@@ -18,7 +18,7 @@ from typing import Any
 from analyzers import AnalyzedQuery
 from schemas.product import category_leaf
 from schemas.product_index import ALL_CATEGORIES
-from search_api.query import Filters, all_except, filter_clauses, ranked, text_query
+from search_api.query import Filters, all_except, filter_clauses, text_query
 
 SEARCHABLE_FACETS = {"brand": "brand", "category": "category_levels"}
 #: The completion prefix is the analyzed words (folded, lower-case), never the raw input, which may
@@ -178,9 +178,8 @@ def facet_values_body(
     field = SEARCHABLE_FACETS.get(facet, facet)
     clauses = filter_clauses(filters)
     include = f"(.*[ >])?{_case_insensitive(typed)}.*" if typed else ".*"
-    body_query = (
-        ranked(text_query(query, relaxed=False)) if query is not None else {"match_all": {}}
-    )
+    # Counts only: the products the query finds, in no order.
+    body_query = text_query(query, relaxed=False) if query is not None else {"match_all": {}}
     return {
         "size": 0,
         "query": body_query,

@@ -91,7 +91,8 @@ def clean(request: pytest.FixtureRequest) -> Iterator[None]:
             text(
                 "TRUNCATE products, brands, categories, outbox, search_indices, api_keys, "
                 "synonym_rules, synonym_changes, search_events, click_events, "
-                "search_event_days, search_event_deletions, hidden_queries, merch_rules, merch_rule_changes "
+                "search_event_days, search_event_deletions, hidden_queries, ranking_changes, "
+                "merch_rules, merch_rule_changes "
                 "RESTART IDENTITY CASCADE"
             )
         )

@@ -18,6 +18,7 @@ from ops.cli import (
     indexing,
     keys,
     outbox,
+    ranking,
     rules,
     run,
     servers,
@@ -35,6 +36,7 @@ app.add_typer(servers.app, name="services")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(index.app, name="index")
 app.add_typer(synonyms.app, name="synonyms")
+app.add_typer(ranking.app, name="ranking")
 app.add_typer(rules.app, name="rules")
 app.add_typer(analytics.app, name="analytics")
 app.add_typer(keys.app, name="keys")

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Body, HTTPException, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.analytics.reports import Scope, top_queries
+from catalog.ranking import RankingSettings
 from catalog.rule_book import RuleBook
 from catalog.rules import (
     Rule,
@@ -35,7 +36,14 @@ from catalog.versions import RULES, announce
 from indexer.indices import alias_name
 from search_api import merchandising
 from search_api.auth import Merchandiser, MerchandiserDep
-from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, RulesDep, SettingsDep
+from search_api.deps import (
+    ElasticsearchDep,
+    EngineDep,
+    RankingDep,
+    RedisDep,
+    RulesDep,
+    SettingsDep,
+)
 from search_api.params import MAX_QUERY_LENGTH, PRINTABLE, analyzed
 from search_api.query import Filters, SearchRequest
 
@@ -159,9 +167,16 @@ def import_all(
 
 
 def _top(
-    es: Elasticsearch, index: str, book: RuleBook, q: str | None, category: str | None
+    es: Elasticsearch,
+    index: str,
+    book: RuleBook,
+    q: str | None,
+    category: str | None,
+    ranking: RankingSettings,
 ) -> dict[str, Any]:
-    base = SearchRequest(query=None, filters=Filters(category=category), size=PREVIEW_SIZE)
+    base = SearchRequest(
+        query=None, filters=Filters(category=category), size=PREVIEW_SIZE, ranking=ranking
+    )
     found = merchandising.search(es, index, book, q, None, base, at=0, now=datetime.now(UTC))
     return {
         "total": found["total"]["value"],
@@ -182,9 +197,11 @@ def _compared(
     after: RuleBook,
     q: str | None,
     category: str | None,
+    ranking: RankingSettings,
 ) -> dict[str, Any]:
     index = alias_name(settings.index_prefix)
-    old, new = _top(es, index, before, q, category), _top(es, index, after, q, category)
+    old = _top(es, index, before, q, category, ranking)
+    new = _top(es, index, after, q, category, ranking)
     old_ids, new_ids = [h["id"] for h in old["hits"]], [h["id"] for h in new["hits"]]
     return {
         "q": q,
@@ -201,10 +218,12 @@ def preview(
     es: ElasticsearchDep,
     settings: SettingsDep,
     live: RulesDep,
+    ranking: RankingDep,
     q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH, examples=["tv"])] = None,
     category: Category = None,
 ) -> dict[str, Any]:
-    return _compared(es, settings, RuleBook(()), live.current()[1], q, category)
+    in_force = ranking.current()[1]
+    return _compared(es, settings, RuleBook(()), live.current()[1], q, category, in_force)
 
 
 @router.post(
@@ -217,6 +236,7 @@ def preview_draft(
     es: ElasticsearchDep,
     engine: EngineDep,
     settings: SettingsDep,
+    ranking: RankingDep,
     queries: Annotated[int, Query(ge=1, le=500)] = 100,
     days: Annotated[int, Query(ge=1, le=366)] = 30,
 ) -> dict[str, Any]:
@@ -232,8 +252,9 @@ def preview_draft(
     condition = draft.condition
     q = body.q if body.q is not None else condition.query
     category = body.category if body.category is not None else condition.category_page
+    in_force = ranking.current()[1]
     compared = _compared(
-        es, settings, RuleBook(rules), RuleBook([*rules, Rule(0, draft)]), q, category
+        es, settings, RuleBook(rules), RuleBook([*rules, Rule(0, draft)]), q, category, in_force
     )
     end = datetime.now(UTC)
     frequent = top_queries(

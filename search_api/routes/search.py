@@ -17,6 +17,7 @@ from search_api.cache import CachedPublicDep, SnapshotDep, cached, reread
 from search_api.deps import (
     ElasticsearchDep,
     EngineDep,
+    RankingDep,
     RedisDep,
     RulesDep,
     SettingsDep,
@@ -101,6 +102,7 @@ def search(
     engine: EngineDep,
     filters: FiltersDep,
     synonyms: SynonymsDep,
+    ranking: RankingDep,
     merch_rules: RulesDep,
     found: SnapshotDep,
     after: Annotated[dict[str, int | bool] | None, Depends(after_applied)],
@@ -143,6 +145,7 @@ def search(
             offset=(page - 1) * per_page,
             search_after=search_after,
             facets=shown,
+            ranking=ranking.at(found.ranking)[1],
         )
         return merchandising.search(
             es,

@@ -15,7 +15,7 @@ from catalog.synonym_mining import coclick_candidates, reviewable, wordnet_candi
 from catalog.synonyms import SynonymError, list_rules
 from indexer.indices import alias_name
 from search_api.auth import MerchandiserDep
-from search_api.deps import ElasticsearchDep, EngineDep, SettingsDep
+from search_api.deps import ElasticsearchDep, EngineDep, RankingDep, SettingsDep
 from search_api.preview import catalog_count, compare
 from search_api.synonym_drafts import SynonymBody, draft_rules, refused
 
@@ -39,6 +39,7 @@ def preview_on_frequent_queries(
     es: ElasticsearchDep,
     engine: EngineDep,
     settings: SettingsDep,
+    ranking: RankingDep,
     queries: Annotated[int, Query(ge=1, le=100)] = 20,
     days: Days = 30,
 ) -> dict[str, Any]:
@@ -61,6 +62,7 @@ def preview_on_frequent_queries(
             draft.category,
             before.for_category(draft.category),
             after.for_category(draft.category),
+            ranking.current()[1],
         )
         for q in frequent
     ]

@@ -29,7 +29,14 @@ from catalog.synonyms import (
 from catalog.versions import SYNONYMS, announce
 from indexer.indices import alias_name
 from search_api.auth import Merchandiser, MerchandiserDep
-from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep, SynonymsDep
+from search_api.deps import (
+    ElasticsearchDep,
+    EngineDep,
+    RankingDep,
+    RedisDep,
+    SettingsDep,
+    SynonymsDep,
+)
 from search_api.live import Live
 from search_api.params import MAX_QUERY_LENGTH, PRINTABLE
 from search_api.preview import compare
@@ -181,6 +188,7 @@ def preview(
     engine: EngineDep,
     settings: SettingsDep,
     live: SynonymsDep,
+    ranking: RankingDep,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, examples=["couch"])],
     category: Annotated[str | None, Query(max_length=500, pattern=PRINTABLE)] = None,
     rule: Annotated[
@@ -211,4 +219,5 @@ def preview(
         category,
         before.for_category(category) if before else None,
         after.for_category(category),
+        ranking.current()[1],
     )

@@ -20,6 +20,7 @@ REQUIRED = {
     "/admin/keys": "admin",
     "/admin/reindex": "admin",
     "/admin/synonyms": "merchandiser",
+    "/admin/ranking": "merchandiser",
     "/admin/rules": "merchandiser",
     "/admin/analytics": "merchandiser",
 }
