@@ -31,6 +31,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from analyzers import AnalyzedQuery, SynonymExpander
+from catalog.ranking import OutOfStock
 from catalog.rule_book import RuleBook, Searched
 from catalog.rules import FilterSpec, Rewrite, Rule, Target, phrase
 from search_api.params import analyzed
@@ -185,15 +186,21 @@ def read_cursor(cursor: str | None, page: int, per_page: int) -> tuple[str | Non
 def _live_pins(
     es: Elasticsearch, index: str, request: SearchRequest, pins: tuple[tuple[int, str], ...]
 ) -> list[tuple[int, dict[str, Any]]]:
-    """The pinned products that pass the search's filters and are not hidden, as hits."""
+    """The pinned products that pass the search's filters and are not hidden (by a rule, or by
+    the ranking settings' out-of-stock policy), as hits."""
     ids = [product for _, product in pins]
     query: dict[str, Any] = {
         "bool": {
             "filter": [{"ids": {"values": ids}}, *all_except(filter_clauses(request.filters), "")]
         }
     }
+    must_not: list[dict[str, Any]] = []
     if request.excluded:
-        query["bool"]["must_not"] = [{"ids": {"values": list(request.excluded)}}]
+        must_not.append({"ids": {"values": list(request.excluded)}})
+    if request.ranking.out_of_stock is OutOfStock.hide:  # what the organic query leaves out too
+        must_not.append({"term": {"in_stock": False}})
+    if must_not:
+        query["bool"]["must_not"] = must_not
     response = es.search(
         index=index, query=query, size=len(ids), source_includes=PINNED_SOURCE
     ).body

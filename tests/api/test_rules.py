@@ -55,6 +55,14 @@ OTHERS: list[dict[str, Any]] = [
         "price": 499,
         "stock": 4,
     },
+    {
+        "id": "lamp-1",
+        "title": "Brass Desk Lamp",
+        "brand": "Lumo",
+        "category": "Home > Lighting",
+        "price": 49,
+        "stock": 0,
+    },
 ]
 
 
@@ -437,3 +445,20 @@ def test_preview_shows_before_and_after_without_storing(
     )
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"] == ["body", "rule", "pin", 0, "product_id"]
+
+
+@pytest.mark.usefixtures("shop")
+def test_a_pinned_product_out_of_stock_follows_the_out_of_stock_policy(
+    api: TestClient, merchandiser: dict[str, str]
+) -> None:
+    _add(
+        api,
+        merchandiser,
+        {"condition": {"query": "cable"}, "pin": [{"product_id": "lamp-1", "position": 1}]},
+    )
+    assert _ids(api, q="cable")[0] == "lamp-1"
+    hidden = api.patch("/admin/ranking", json={"out_of_stock": "hide"}, headers=merchandiser)
+    assert hidden.status_code == 200, hidden.text
+    body = _search(api, q="cable")
+    assert "lamp-1" not in [h["id"] for h in body["hits"]]
+    assert body["total"]["value"] == 12
