@@ -28,6 +28,16 @@ def popular_queries_version(prefix: str) -> str:
     return f"{prefix}:popular-queries:version"
 
 
+def click_seen(prefix: str, search_id: str, product_id: str) -> str:
+    """Set by the first click on a product of a search: a repeat is a 409 without a lookup."""
+    return f"{prefix}:click:{search_id}:{product_id}"
+
+
+def conversion_seen(prefix: str, search_id: str, product_id: str, kind: str) -> str:
+    """Set by the first add-to-cart (or purchase) of a product of a search, likewise."""
+    return f"{prefix}:conversion:{search_id}:{product_id}:{kind}"
+
+
 def freshness(prefix: str) -> str:
     """The recent commit-to-searchable lags (a capped list) the worker records."""
     return f"{prefix}:freshness"

@@ -85,6 +85,12 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body the API reads; a larger one is refused with 413.",
     )
+    max_import_bytes: int = Field(
+        default=8_000_000,
+        ge=1024,
+        description="Largest body of an admin import (`/admin/.../import`: 100,000 synonym rules "
+        "are about 2 MB); only read once the key is checked. A larger one is refused with 413.",
+    )
     after_wait_seconds: float = Field(
         default=1.0,
         gt=0,

@@ -1,7 +1,7 @@
 """The analytics indices: search events (raw and rolled up) and popular queries, with their builders.
 
-`{prefix}-search-events` holds one document per raw search event (`e<id>`, its clicks counted in
-it) and one per rolled-up row (`d<id>`). Both carry counts (`searches` is 1 for a raw event), so
+`{prefix}-search-events` holds one document per raw search event (`e<id>`, its clicks and
+conversions counted in it) and one per rolled-up row (`d<id>`). Both carry counts (`searches` is 1 for a raw event), so
 every report is a sum aggregation that reads raw and rolled-up documents alike, and a report over a
 long range is the same before and after the retention job.
 
@@ -21,7 +21,7 @@ from elasticsearch.dsl import Completion, Date, Document, Double, Integer, Keywo
 
 from analyzers import analyze_query
 
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 #: Completion weights are ints below 2^31.
 WEIGHT_MAX = 2**31 - 1
 
@@ -51,6 +51,15 @@ class SearchEventDocument(Document):
     latency_ms_sum = Double()
     cache_hits = Long()
     result_count = Integer()
+    #: Conversions (mapping version 2): searches with an add-to-cart, with a purchase; all
+    #: add-to-carts, purchases, units bought, the purchases' values summed and their currencies.
+    carted_searches = Long()
+    converted_searches = Long()
+    add_to_carts = Long()
+    purchases = Long()
+    units = Long()
+    revenue = Double()
+    currencies = Keyword()
 
     class Meta:
         dynamic = "strict"
@@ -86,8 +95,21 @@ def _facets(values: list[str]) -> dict[str, list[str]]:
     return {"facets": sorted({v.partition(":")[0] for v in values}), "facet_values": list(values)}
 
 
+def _conversions(row: Mapping[Any, Any], carted: int, converted: int) -> dict[str, Any]:
+    return {
+        "carted_searches": carted,
+        "converted_searches": converted,
+        "add_to_carts": int(row["add_to_carts"]),
+        "purchases": int(row["purchases"]),
+        "units": int(row["units"]),
+        "revenue": float(row["revenue"]),
+        "currencies": sorted(row["currencies"]),
+    }
+
+
 def event_document(row: Mapping[Any, Any]) -> dict[str, Any]:
-    """The document of one `search_events` row joined with its clicks (`clicks`, `position_sum`)."""
+    """The document of one `search_events` row joined with its clicks (`clicks`, `position_sum`)
+    and its conversions (`add_to_carts`, `purchases`, `units`, `revenue`, `currencies`)."""
     clicks = int(row["clicks"])
     return {
         "type": "event",
@@ -103,6 +125,7 @@ def event_document(row: Mapping[Any, Any]) -> dict[str, Any]:
         "latency_ms_sum": float(row["latency_ms"]),
         "cache_hits": int(row["cache_hit"]),
         "result_count": row["result_count"],
+        **_conversions(row, int(row["add_to_carts"] > 0), int(row["purchases"] > 0)),
     }
 
 
@@ -122,6 +145,7 @@ def day_document(row: Mapping[Any, Any]) -> dict[str, Any]:
         "click_position_sum": row["click_position_sum"],
         "latency_ms_sum": row["latency_ms_sum"],
         "cache_hits": row["cache_hits"],
+        **_conversions(row, row["carted_searches"], row["converted_searches"]),
     }
 
 

@@ -35,6 +35,7 @@ from search_api.routes import (
     events,
     products,
     ranking,
+    recommendations,
     rules,
     search,
     suggest,
@@ -170,6 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(suggest.router)
     app.include_router(products.router)
+    app.include_router(recommendations.router)
     app.include_router(products.admin)
     app.include_router(synonyms.router)
     app.include_router(ranking.router)

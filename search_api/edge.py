@@ -6,10 +6,14 @@
   lockout key on it, so a forged header can neither dodge the lockout nor lock out someone else.
 * **Admin keys are checked before the body is read**: a client without a valid key cannot make the
   API read (or parse) a large body, only get its 401.
-* **Bodies are bounded** (`max_body_bytes`): 413 from `Content-Length` before reading, or as soon as
-  a streamed body passes the limit.
+* **Bodies are bounded** (`max_body_bytes`, or `max_import_bytes` for an admin import whose key
+  was checked): 413 from `Content-Length` before reading, or as soon as a streamed body passes the
+  limit.
 * **NUL is refused** in the path, the query string and the body, naming where it is: PostgreSQL
   text cannot hold it and Elasticsearch rejects it in places, so it would otherwise be a 5xx.
+* **A refused value is echoed safely**: a 422 repeats the bad input, and `NaN` or `Infinity` in a
+  JSON body (Python's parser takes them) cannot be written back as JSON, which made FastAPI's own
+  handler answer 500; here they are echoed as `null`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,10 +40,22 @@ NUL = "\x00"
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the edge middlewares; the last added runs first (the proxy headers, then the key)."""
-    app.add_middleware(RefuseHostileInput, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RefuseHostileInput,
+        max_body_bytes=settings.max_body_bytes,
+        max_import_bytes=settings.max_import_bytes,
+    )
     app.add_middleware(AuthenticateAdmin)
     if settings.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+
+
+async def invalid_request(request: Request, exc: Exception) -> Response:
+    """FastAPI's 422, rendered by orjson, which writes a non-finite number as `null`."""
+    assert isinstance(exc, RequestValidationError)
+    errors = jsonable_encoder(exc.errors())
+    return Response(orjson.dumps({"detail": errors}), 422, media_type="application/json")
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, detail: Any) -> None:
@@ -46,6 +64,10 @@ async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, detai
 
 def _is_admin(path: str) -> bool:
     return path == "/admin" or path.startswith("/admin/")
+
+
+def _is_import(path: str) -> bool:
+    return _is_admin(path) and path.endswith("/import")
 
 
 class AuthenticateAdmin:
@@ -123,9 +145,10 @@ def _nul_in_body(body: bytes) -> list[str | int] | None:
 class RefuseHostileInput:
     """NUL in the path, query or body (422 naming where) and bodies over the limit (413)."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_import_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_import_bytes = max_import_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -140,11 +163,10 @@ class RefuseHostileInput:
             detail = [{"loc": ["query", name], "msg": f"{name} must not contain NUL"}]
             await _refuse(scope, receive, send, 422, detail)
             return
-        too_large = [
-            {"loc": ["body"], "msg": f"the body may not exceed {self.max_body_bytes} bytes"}
-        ]
+        limit = self.max_import_bytes if _is_import(scope["path"]) else self.max_body_bytes
+        too_large = [{"loc": ["body"], "msg": f"the body may not exceed {limit} bytes"}]
         length = Headers(scope=scope).get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
+        if length is not None and (not length.isdigit() or int(length) > limit):
             await _refuse(scope, receive, send, 413, too_large)
             return
         chunks: list[bytes] = []
@@ -156,7 +178,7 @@ class RefuseHostileInput:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
+            if size > limit:
                 await _refuse(scope, receive, send, 413, too_large)
                 return
             chunks.append(chunk)

@@ -505,8 +505,8 @@ def facet_aggregations(
 
 
 def boosted(query: dict[str, Any], boosts: tuple[Boost, ...], scale: float) -> dict[str, Any]:
-    """The score times the factor of every boost whose clause the product matches (together at
-    most MAX_BOOST_FACTOR, and the product of the boosts above 1 at most), times `scale`."""
+    """The score times the factors of the boosts whose clause the product matches (their
+    product capped at MAX_BOOST_FACTOR), times `scale`."""
     return {
         "function_score": {
             "query": query,

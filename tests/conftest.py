@@ -90,7 +90,7 @@ def clean(request: pytest.FixtureRequest) -> Iterator[None]:
         conn.execute(
             text(
                 "TRUNCATE products, brands, categories, outbox, search_indices, api_keys, "
-                "synonym_rules, synonym_changes, search_events, click_events, "
+                "synonym_rules, synonym_changes, search_events, click_events, conversion_events, "
                 "search_event_days, search_event_deletions, hidden_queries, ranking_changes, "
                 "merch_rules, merch_rule_changes "
                 "RESTART IDENTITY CASCADE"

@@ -23,11 +23,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
-from catalog.analytics.events import ClickRecord, SearchRecord
-from schemas.analytics import ClickEvent, SearchEvent
+from catalog.analytics.events import ClickRecord, ConversionRecord, SearchRecord
+from schemas.analytics import ClickEvent, ConversionEvent, SearchEvent
 
 log = logging.getLogger(__name__)
-Record = TypeVar("Record", SearchRecord, ClickRecord)
+Record = TypeVar("Record", SearchRecord, ClickRecord, ConversionRecord)
 
 EVENTS = Counter(
     "catalog_analytics_events_total",
@@ -40,14 +40,26 @@ FLUSH_FAILURES = Counter(
 PENDING = Gauge("catalog_analytics_pending_events", "Analytics events waiting to be written.")
 
 
+#: Clicks and conversions sent without a session id take their search's, whichever of the two
+#: reached PostgreSQL first: the recommendations group events by session.
+SESSION_FROM_SEARCH = (
+    "UPDATE {table} t SET session_id = s.session_id FROM search_events s "
+    "WHERE s.search_id = t.search_id AND t.session_id IS NULL AND s.session_id IS NOT NULL "
+    "AND t.search_id = ANY(:ids)"
+)
+
+
 def write_events(
-    engine: Engine, searches: Sequence[SearchRecord], clicks: Sequence[ClickRecord]
+    engine: Engine,
+    searches: Sequence[SearchRecord],
+    clicks: Sequence[ClickRecord],
+    conversions: Sequence[ConversionRecord] = (),
 ) -> None:
     """Write one batch in one transaction (a retried batch does not duplicate its searches).
 
-    A click bumps its search's `revision`, so shipping sends the search's document again with the
-    click counted. A click whose search is not in PostgreSQL yet bumps nothing: that search is still
-    unshipped, and it joins its clicks when it is shipped.
+    A click or a conversion bumps its search's `revision`, so shipping sends the search's document
+    again with it counted. One whose search is not in PostgreSQL yet bumps nothing: that search is
+    still unshipped, and it joins its clicks and conversions when it is shipped.
     """
     with engine.begin() as conn:
         if searches:
@@ -63,12 +75,28 @@ def write_events(
                 ),
                 [record.row() for record in clicks],
             )
+        if conversions:
+            # One conversion of each kind per (search, product), likewise.
+            conn.execute(
+                pg_insert(ConversionEvent).on_conflict_do_nothing(
+                    index_elements=["search_id", "product_id", "kind"]
+                ),
+                [record.row() for record in conversions],
+            )
+        followed = sorted(
+            {click.search_id for click in clicks} | {sale.search_id for sale in conversions}
+        )
+        if followed:
             conn.execute(
                 text(
                     "UPDATE search_events SET revision = revision + 1 WHERE search_id = ANY(:ids)"
                 ),
-                {"ids": sorted({click.search_id for click in clicks})},
+                {"ids": followed},
             )
+        linked = sorted({*followed, *(search.search_id for search in searches)})
+        if linked:
+            for table in ("click_events", "conversion_events"):
+                conn.execute(text(SESSION_FROM_SEARCH.format(table=table)), {"ids": linked})
 
 
 class EventBuffer:
@@ -90,6 +118,7 @@ class EventBuffer:
         self._flushing = threading.Lock()
         self._searches: list[SearchRecord] = []
         self._clicks: list[ClickRecord] = []
+        self._conversions: list[ConversionRecord] = []
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -114,13 +143,19 @@ class EventBuffer:
     def record_click(self, record: ClickRecord) -> None:
         self._add(record, self._clicks, "click")
 
+    def record_conversion(self, record: ConversionRecord) -> None:
+        self._add(record, self._conversions, "conversion")
+
     def pending(self) -> int:
         with self._lock:
-            return len(self._searches) + len(self._clicks)
+            return self._waiting()
+
+    def _waiting(self) -> int:
+        return len(self._searches) + len(self._clicks) + len(self._conversions)
 
     def _add(self, record: Record, into: list[Record], kind: str) -> None:
         with self._lock:
-            waiting = len(self._searches) + len(self._clicks)
+            waiting = self._waiting()
             if waiting >= self.max_pending:
                 EVENTS.labels(kind, "dropped").inc()
                 return
@@ -143,11 +178,13 @@ class EventBuffer:
             with self._lock:
                 searches, self._searches = self._searches, []
                 clicks, self._clicks = self._clicks, []
-            if not searches and not clicks:
+                conversions, self._conversions = self._conversions, []
+            total = len(searches) + len(clicks) + len(conversions)
+            if not total:
                 PENDING.set(0)
                 return 0
             try:
-                write_events(self.engine, searches, clicks)
+                write_events(self.engine, searches, clicks, conversions)
             except SQLAlchemyError as exc:
                 FLUSH_FAILURES.inc()
                 refused = (
@@ -157,29 +194,36 @@ class EventBuffer:
                 )
                 if not refused:  # PostgreSQL unreachable: keep the batch for the next flush
                     log.warning("analytics events kept for a retry: %s", str(exc).splitlines()[0])
-                    self._put_back(searches, clicks)
+                    self._put_back(searches, clicks, conversions)
                 else:  # a row of the batch is bad: write them one by one, drop only the bad
                     log.error("analytics batch refused: %s", str(exc).splitlines()[0])
-                    written = self._write_one_by_one(searches, clicks)
+                    written = self._write_one_by_one(searches, clicks, conversions)
                     PENDING.set(self.pending())
                     return written
                 PENDING.set(self.pending())
                 return 0
             EVENTS.labels("search", "written").inc(len(searches))
             EVENTS.labels("click", "written").inc(len(clicks))
+            EVENTS.labels("conversion", "written").inc(len(conversions))
             PENDING.set(self.pending())
-            return len(searches) + len(clicks)
+            return total
 
-    def _write_one_by_one(self, searches: list[SearchRecord], clicks: list[ClickRecord]) -> int:
+    def _write_one_by_one(
+        self,
+        searches: list[SearchRecord],
+        clicks: list[ClickRecord],
+        conversions: list[ConversionRecord],
+    ) -> int:
         """Each event in its own transaction; the ones PostgreSQL refuses are dropped, counted."""
         written = 0
-        single: list[tuple[str, list[SearchRecord], list[ClickRecord]]] = [
-            *(("search", [s], []) for s in searches),
-            *(("click", [], [c]) for c in clicks),
+        single: list[tuple[str, list[SearchRecord], list[ClickRecord], list[ConversionRecord]]] = [
+            *(("search", [s], [], []) for s in searches),
+            *(("click", [], [c], []) for c in clicks),
+            *(("conversion", [], [], [v]) for v in conversions),
         ]
-        for kind, search, click in single:
+        for kind, search, click, conversion in single:
             try:
-                write_events(self.engine, search, click)
+                write_events(self.engine, search, click, conversion)
             except SQLAlchemyError as exc:
                 log.error("analytics %s event refused, dropped: %s", kind, str(exc).splitlines()[0])
                 EVENTS.labels(kind, "failed").inc()
@@ -188,16 +232,25 @@ class EventBuffer:
             written += 1
         return written
 
-    def _put_back(self, searches: list[SearchRecord], clicks: list[ClickRecord]) -> None:
-        """Return a failed batch ahead of newer events, dropping the newest beyond the bound."""
+    def _put_back(
+        self,
+        searches: list[SearchRecord],
+        clicks: list[ClickRecord],
+        conversions: list[ConversionRecord],
+    ) -> None:
+        """Return a failed batch ahead of newer events, dropping the newest beyond the bound:
+        conversions, then clicks, then searches (what follows a search is worth less without it)."""
         with self._lock:
             self._searches[:0] = searches
             self._clicks[:0] = clicks
-            excess = len(self._searches) + len(self._clicks) - self.max_pending
-            if excess > 0:
-                dropped_clicks = min(excess, len(self._clicks))
-                del self._clicks[len(self._clicks) - dropped_clicks :]
-                dropped_searches = excess - dropped_clicks
-                del self._searches[len(self._searches) - dropped_searches :]
-                EVENTS.labels("click", "dropped").inc(dropped_clicks)
-                EVENTS.labels("search", "dropped").inc(dropped_searches)
+            self._conversions[:0] = conversions
+            excess = self._waiting() - self.max_pending
+            for kind, waiting in (
+                ("conversion", self._conversions),
+                ("click", self._clicks),
+                ("search", self._searches),
+            ):
+                dropped = min(max(excess, 0), len(waiting))
+                del waiting[len(waiting) - dropped :]
+                EVENTS.labels(kind, "dropped").inc(dropped)
+                excess -= dropped

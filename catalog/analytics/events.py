@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 #: Queries are stored at most this long (the search API accepts 256 characters).
@@ -172,5 +173,34 @@ class ClickRecord:
             "at": self.at,
             "product_id": clean_text(self.product_id),
             "position": self.position,
+            "session_id": clean(self.session_id),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionRecord:
+    """An add-to-cart or a purchase of `product_id`, found by search `search_id`.
+
+    `value` is the line's total (quantity included), in `currency` when the client named one.
+    """
+
+    search_id: uuid.UUID
+    product_id: str
+    kind: str
+    quantity: int = 1
+    value: Decimal | None = None
+    currency: str | None = None
+    session_id: str | None = None
+    at: datetime = field(default_factory=utcnow)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "search_id": self.search_id,
+            "at": self.at,
+            "kind": self.kind,
+            "product_id": clean_text(self.product_id),
+            "value": self.value,
+            "quantity": self.quantity,
+            "currency": clean(self.currency),
             "session_id": clean(self.session_id),
         }

@@ -4,7 +4,13 @@ Definitions, the same in every report:
 - `searches`: requests of the kind asked for (`search` by default) in the range;
 - `zero_results`: those that found nothing;
 - `clicked_searches`: those with at least one click; `clicks`: all their clicks;
-- `ctr` = clicked_searches / searches; `mean_click_position` = mean 1-based position of the clicks.
+- `ctr` = clicked_searches / searches; `mean_click_position` = mean 1-based position of the clicks;
+- `carted_searches`: searches with at least one add-to-cart; `converted_searches`: with a purchase;
+  `add_to_carts`, `purchases`, `units` (bought): all of them;
+- `add_to_cart_rate` = carted_searches / searches; `conversion_rate` = converted_searches / searches;
+- `revenue`: the purchases' values summed as sent; `revenue_per_search` = revenue / searches;
+  `currencies`: the currencies the purchases named (more than one: the sum mixes them; send values
+  in one currency to compare queries).
 Days that the retention job rolled up count at their day's start (UTC): over them a report's time
 resolution is one day.
 
@@ -22,7 +28,20 @@ from elasticsearch import Elasticsearch
 
 from schemas.analytics_index import events_index
 
-SUMS = ("searches", "zero_results", "clicked_searches", "clicks", "click_position_sum")
+SUMS = (
+    "searches",
+    "zero_results",
+    "clicked_searches",
+    "clicks",
+    "click_position_sum",
+    "carted_searches",
+    "converted_searches",
+    "add_to_carts",
+    "purchases",
+    "units",
+)
+#: Currencies listed per query (a shop trades in a handful).
+CURRENCIES_READ = 10
 #: A volume report has at most this many buckets (an hourly report over years is a mistake).
 MAX_BUCKETS = 5000
 COMPOSITE_PAGE = 1000
@@ -50,22 +69,41 @@ class Scope:
 
 
 def _sums() -> dict[str, Any]:
-    return {name: {"sum": {"field": name}} for name in SUMS}
+    return {
+        **{name: {"sum": {"field": name}} for name in SUMS},
+        "revenue": {"sum": {"field": "revenue"}},
+        "currencies": {"terms": {"field": "currencies", "size": CURRENCIES_READ}},
+    }
+
+
+def _rate(part: float, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
 
 
 def stats(sums: dict[str, Any]) -> dict[str, Any]:
     """The figures of one query (or of the whole range) from its sum aggregations."""
-    values = {name: int(sums[name]["value"]) for name in SUMS}
+    values = {name: int(sums.get(name, {}).get("value", 0)) for name in SUMS}
     searches, clicks = values["searches"], values["clicks"]
+    revenue = round(float(sums.get("revenue", {}).get("value", 0.0)), 2)
     return {
         "searches": searches,
         "zero_results": values["zero_results"],
         "clicked_searches": values["clicked_searches"],
         "clicks": clicks,
-        "ctr": round(values["clicked_searches"] / searches, 4) if searches else 0.0,
+        "ctr": _rate(values["clicked_searches"], searches),
         "mean_click_position": (
             round(values["click_position_sum"] / clicks, 2) if clicks else None
         ),
+        "carted_searches": values["carted_searches"],
+        "converted_searches": values["converted_searches"],
+        "add_to_carts": values["add_to_carts"],
+        "purchases": values["purchases"],
+        "units": values["units"],
+        "add_to_cart_rate": _rate(values["carted_searches"], searches),
+        "conversion_rate": _rate(values["converted_searches"], searches),
+        "revenue": revenue,
+        "revenue_per_search": _rate(revenue, searches),
+        "currencies": sorted(b["key"] for b in sums.get("currencies", {}).get("buckets", [])),
     }
 
 
@@ -120,8 +158,16 @@ def click_through(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """CTR and mean click position over the range, and per query for the most searched ones."""
     aggs = _search(es, prefix, queries_body(scope, "searches", limit))
-    overall = stats(aggs) if aggs else stats({name: {"value": 0} for name in SUMS})
-    return overall, _query_rows(aggs.get("queries", {}).get("buckets", []))
+    return stats(aggs), _query_rows(aggs.get("queries", {}).get("buckets", []))
+
+
+def conversions(
+    es: Elasticsearch, prefix: str, scope: Scope, limit: int, order: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Conversion figures over the range, and per query for the `limit` queries with the most
+    `order` (`revenue`, `purchases` or `searches`)."""
+    aggs = _search(es, prefix, queries_body(scope, order, limit))
+    return stats(aggs), _query_rows(aggs.get("queries", {}).get("buckets", []))
 
 
 def every_query(es: Elasticsearch, prefix: str, scope: Scope) -> list[dict[str, Any]]:

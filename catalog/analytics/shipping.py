@@ -1,7 +1,7 @@
 """Shipping analytics from PostgreSQL (the record) to Elasticsearch (the projection reports read).
 
 A row whose `revision` is above its `shipped_revision` is pending: new events, events whose search
-got a click since (the click bumps the revision), and rolled-up days. Shipping writes their
+got a click or a conversion since (either bumps the revision), and rolled-up days. Shipping writes their
 documents under ids derived from the PostgreSQL ids, so sending one twice changes nothing, then
 records the revision it sent; a click that lands meanwhile moves the revision past it and the
 search goes again next time. Documents listed in `search_event_deletions` are deleted in the same
@@ -51,9 +51,19 @@ SETTLED = {200, 201, 404}
 
 PENDING_EVENTS = text(
     "SELECT e.id, e.revision, e.at, e.kind, e.query, e.facets, e.result_count, e.latency_ms, "
-    "e.cache_hit, count(c.id) AS clicks, coalesce(sum(c.position), 0) AS position_sum "
-    "FROM search_events e LEFT JOIN click_events c ON c.search_id = e.search_id "
-    "WHERE e.revision > e.shipped_revision GROUP BY e.id ORDER BY e.id LIMIT :n"
+    "e.cache_hit, c.clicks, c.position_sum, v.add_to_carts, v.purchases, v.units, v.revenue, "
+    "v.currencies "
+    "FROM search_events e "
+    "CROSS JOIN LATERAL (SELECT count(*) AS clicks, coalesce(sum(position), 0) AS position_sum "
+    "  FROM click_events WHERE search_id = e.search_id) c "
+    "CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE kind = 'add_to_cart') AS add_to_carts, "
+    "  count(*) FILTER (WHERE kind = 'purchase') AS purchases, "
+    "  coalesce(sum(quantity) FILTER (WHERE kind = 'purchase'), 0) AS units, "
+    "  coalesce(sum(value) FILTER (WHERE kind = 'purchase'), 0) AS revenue, "
+    "  coalesce(array_agg(DISTINCT currency) FILTER (WHERE kind = 'purchase' "
+    "    AND currency IS NOT NULL), '{}') AS currencies "
+    "  FROM conversion_events WHERE search_id = e.search_id) v "
+    "WHERE e.revision > e.shipped_revision ORDER BY e.id LIMIT :n"
 )
 PENDING_DAYS = text(
     "SELECT * FROM search_event_days WHERE revision > shipped_revision ORDER BY id LIMIT :n"
@@ -91,7 +101,10 @@ def analytics_lock(engine: Engine) -> Iterator[bool]:
 
 
 def ensure_index(es: Elasticsearch, name: str, mappings: dict[str, Any]) -> None:
+    """Create the index, or add the fields a newer mapping has to the one in place (fields are
+    only ever added, so an index made by an older release takes the newer documents)."""
     if es.indices.exists(index=name):
+        es.indices.put_mapping(index=name, properties=mappings["properties"])
         return
     try:
         es.indices.create(index=name, settings=index_settings(), mappings=mappings)

@@ -8,16 +8,17 @@ missing. Figures and their definitions: `catalog.analytics.reports`.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 
-from catalog.analytics import reports
+from catalog.analytics import reports, searches
 from catalog.analytics.events import normalize_query
 from catalog.analytics.reports import Scope
 from catalog.analytics.shipping import hide_popular_query
@@ -33,6 +34,8 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 MAX_LIMIT = 1000
 RANGE = {"from", "to", "kind"}
+#: A signed search id (`<uuid>.<shown>.<mac>`) or its bare UUID.
+SIGNED_OR_RAW_ID = r"^[0-9a-f-]{36}(\.[0-9]{1,5}\.[A-Za-z0-9_-]{22})?$"
 
 
 class Kind(StrEnum):
@@ -189,6 +192,62 @@ def volume(
         )
     buckets = reports.volume(es, settings.index_prefix, report.scope, interval.value)
     return {**report.echo(), "interval": interval.value, "buckets": buckets}
+
+
+class ConversionOrder(StrEnum):
+    revenue = "revenue"
+    purchases = "purchases"
+    searches = "searches"
+
+
+@router.get(
+    "/conversions",
+    summary="Conversion rate and revenue, overall and per query",
+    description="Add-to-cart and conversion rates, purchases, units and revenue over the range, "
+    "and for the `limit` queries with the most `order` (revenue by default).",
+)
+def conversions(
+    request: Request,
+    es: ElasticsearchDep,
+    settings: SettingsDep,
+    report: ReportDep,
+    limit: Limit = 20,
+    order: ConversionOrder = ConversionOrder.revenue,
+) -> dict[str, Any]:
+    reject_unknown(request, RANGE | {"limit", "order"})
+    overall, rows = reports.conversions(es, settings.index_prefix, report.scope, limit, order.value)
+    return {**report.echo(), "order": order.value, "overall": overall, "queries": rows}
+
+
+@router.get(
+    "/searches/{search_id}",
+    summary="One search: what it showed, and its clicks and conversions",
+    responses={404: {"description": "No recorded search has this id (or it was rolled up)."}},
+)
+def search_outcome(
+    engine: EngineDep,
+    search_id: Annotated[
+        str,
+        Path(
+            max_length=80,
+            pattern=SIGNED_OR_RAW_ID,
+            description="The search's `search_id`, signed as the search answered or its UUID.",
+        ),
+    ],
+) -> dict[str, Any]:
+    raw = search_id.split(".")[0]
+    try:
+        parsed = uuid.UUID(raw)
+    except ValueError as exc:
+        raise HTTPException(
+            422, detail=[{"loc": ["path", "search_id"], "msg": "not a search id"}]
+        ) from exc
+    found = searches.search_outcome(engine, parsed)
+    if found is None:
+        raise HTTPException(
+            404, detail=[{"loc": ["path", "search_id"], "msg": f"no recorded search {raw}"}]
+        )
+    return found
 
 
 class HiddenQueryBody(BaseModel):

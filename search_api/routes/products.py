@@ -9,11 +9,10 @@ from fastapi import APIRouter, Body, HTTPException, Path, Query
 from pydantic import ValidationError
 
 from catalog.products import get_product, soft_delete, upsert_products
-from indexer.indices import alias_name
 from schemas.product import CanonicalProduct, to_canonical_dict
 from search_api.auth import AdminDep, PublicDep
 from search_api.deps import ElasticsearchDep, EngineDep, RulesDep, SettingsDep
-from search_api.merchandising import without
+from search_api.recommend import product_exists, similar
 
 router = APIRouter(tags=["products"], dependencies=[PublicDep])
 admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[AdminDep])
@@ -43,38 +42,14 @@ def similar_products(
     merch_rules: RulesDep,
     size: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict[str, Any]:
-    index = alias_name(settings.index_prefix)
-    if not es.exists(index=index, id=product_id):
+    if not product_exists(es, settings.index_prefix, product_id):
         raise HTTPException(404, detail=f"product {product_id!r} not found")
-    response = es.search(
-        index=index,
-        size=size,
-        source_includes=["product_id", "title", "brand", "effective_price", "image"],
-        # Products merchandising rules hide everywhere are never recommended.
-        query=without(
-            {
-                "more_like_this": {
-                    "fields": ["title", "description", "category_levels"],
-                    "like": [{"_index": index, "_id": product_id}],
-                    "min_term_freq": 1,
-                    "min_doc_freq": 1,
-                    "max_query_terms": 30,
-                }
-            },
-            merch_rules.current()[1].hidden_everywhere(datetime.now(UTC)),
-        ),
-    )
-    hits = [
-        {
-            "id": h["_source"]["product_id"],
-            "title": h["_source"]["title"],
-            "brand": h["_source"].get("brand"),
-            "price": h["_source"].get("effective_price"),
-            "image": h["_source"].get("image"),
-        }
-        for h in response["hits"]["hits"]
-    ]
-    return {"id": product_id, "similar": hits}
+    # Products merchandising rules hide everywhere are never recommended.
+    hidden = merch_rules.current()[1].hidden_everywhere(datetime.now(UTC))
+    return {
+        "id": product_id,
+        "similar": similar(es, settings.index_prefix, product_id, size, excluded=hidden),
+    }
 
 
 def _validated(data: dict[str, Any]) -> CanonicalProduct:

@@ -10,6 +10,20 @@ from sqlalchemy import text
 from tests.support.analytics import Analytics
 from tests.support.catalog import Catalog
 
+#: The conversion figures of a report row without conversions.
+NO_CONVERSIONS = {
+    "carted_searches": 0,
+    "converted_searches": 0,
+    "add_to_carts": 0,
+    "purchases": 0,
+    "units": 0,
+    "add_to_cart_rate": 0.0,
+    "conversion_rate": 0.0,
+    "revenue": 0.0,
+    "revenue_per_search": 0.0,
+    "currencies": [],
+}
+
 
 def _script(analytics: Analytics) -> None:
     """5 searches of drill (one spelled `  Drill `, one filtered), 3 of hammer, 2 of xyzzy; clicks:
@@ -55,6 +69,7 @@ def test_scripted_searches_and_clicks_give_exact_reports(
         "clicks": 5,
         "ctr": 0.4,
         "mean_click_position": 1.4,
+        **NO_CONVERSIONS,
     }
     per_query = {q["query"]: q for q in ctr["queries"]}
     assert per_query["drill"] == {
@@ -65,6 +80,7 @@ def test_scripted_searches_and_clicks_give_exact_reports(
         "clicks": 4,
         "ctr": 0.6,
         "mean_click_position": 1.5,
+        **NO_CONVERSIONS,
     }
     assert (per_query["hammer"]["ctr"], per_query["hammer"]["mean_click_position"]) == (0.3333, 1.0)
     assert (per_query["xyzzy"]["ctr"], per_query["xyzzy"]["mean_click_position"]) == (0.0, None)

@@ -19,7 +19,14 @@ def _routes() -> list[tuple[str, str]]:
 
 
 def _url(path: str) -> str:
-    values = {"product_id": "p-1", "name": "brand", "rule_id": "1", "key_id": "1", "job_id": "j-1"}
+    values = {
+        "product_id": "p-1",
+        "name": "brand",
+        "rule_id": "1",
+        "key_id": "1",
+        "job_id": "j-1",
+        "search_id": "0190a0b0-0000-7000-8000-000000000000",
+    }
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)
     return path

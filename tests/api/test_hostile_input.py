@@ -151,6 +151,21 @@ def test_a_body_over_the_limit_is_413(small_body_api: TestClient, admin: dict[st
     assert fits.status_code == 200, fits.text
 
 
+def test_an_admin_import_may_be_larger_up_to_its_own_limit(
+    catalog: Catalog, settings: Settings, admin: dict[str, str]
+) -> None:
+    """100,000 synonym rules are about 2 MB: imports have their own, larger limit."""
+    limited = settings.model_copy(update={"max_body_bytes": 4096, "max_import_bytes": 20_000})
+    rules = "".join(f"word{n}, term{n}\n" for n in range(600))  # about 10 KB
+    with TestClient(create_app(limited)) as client:
+        fits = client.post("/admin/synonyms/import", content=rules, headers=admin)
+        assert fits.status_code == 200, fits.text
+        assert fits.json()["imported"] == 600
+        over = client.post("/admin/synonyms/import", content=rules * 3, headers=admin)
+        assert over.status_code == 413
+        assert "20000 bytes" in over.json()["detail"][0]["msg"]
+
+
 def _send_big_body(
     client: TestClient, headers: dict[str, str], *, declare: bool
 ) -> tuple[int, int]:

@@ -41,8 +41,9 @@ def test_searches_keep_answering_while_a_large_file_is_imported(catalog: Catalog
     assert outcome["body"] == {"version": 1, "imported": RULES}
     # Quadratic validation took minutes for 2,000 rules; near-linear takes seconds for these.
     assert float(str(outcome["seconds"])) < 120
-    assert len(latencies) >= 3  # searches were answered during the import, not after it
-    assert max(latencies) < 5, max(latencies)
+    # Searches were answered during the import, not after it (their speed is the benchmark's:
+    # `catalog bench synonym-import`).
+    assert len(latencies) >= 3, latencies
 
 
 def test_an_import_over_the_cap_is_a_413_naming_the_limit(

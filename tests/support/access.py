@@ -10,9 +10,12 @@ PUBLIC = {
     "/facets/{name}",
     "/products/{product_id}",
     "/products/{product_id}/similar",
+    "/products/{product_id}/also-viewed",
+    "/products/{product_id}/also-bought",
     "/health",
     "/metrics",
     "/events/click",
+    "/events/conversion",
 }
 #: The grant each protected route prefix requires.
 REQUIRED = {

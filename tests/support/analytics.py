@@ -30,6 +30,12 @@ class Analytics:
         )
         assert response.status_code == 202, response.text
 
+    def convert(self, search_id: str, product_id: str, kind: str, **fields: Any) -> None:
+        """An add-to-cart or a purchase (`value`, `quantity`, `currency`, `session_id`)."""
+        body = {"search_id": search_id, "product_id": product_id, "kind": kind, **fields}
+        response = self.api.post("/events/conversion", json=body)
+        assert response.status_code == 202, response.text
+
     def ship(self) -> Shipped:
         """What the API buffered, written to PostgreSQL; then the worker's shipping job."""
         self.api.app.state.analytics.flush()  # type: ignore[attr-defined]

@@ -100,7 +100,7 @@ def test_searches_appear_in_reports_and_autocomplete_within_a_shipping_interval(
 def test_a_large_synonym_import_leaves_search_answering(indexed: Catalog, system: System) -> None:
     merchandiser = bearer(indexed.engine, "merchandiser")
     rules = "\n".join(f"word{i}a, word{i}b, word{i}c" for i in range(RULES)).encode()
-    latencies: list[float] = []
+    answered: list[tuple[float, float]] = []  # (sent, answered) of each search
     failures: list[str] = []
     stop = threading.Event()
 
@@ -114,19 +114,21 @@ def test_a_large_synonym_import_leaves_search_answering(indexed: Catalog, system
                         failures.append(f"{response.status_code}: {response.text[:200]}")
                 except httpx.HTTPError as exc:
                     failures.append(repr(exc))
-                latencies.append(time.monotonic() - started)
+                answered.append((started, time.monotonic()))
                 time.sleep(0.05)
 
     loop = threading.Thread(target=search_loop)
     loop.start()
     try:
         time.sleep(0.5)
+        import_started = time.monotonic()
         response = httpx.post(
             f"{system.url}/admin/synonyms/import",
             content=rules,
             headers={**merchandiser, "Content-Type": "text/plain"},
             timeout=60,
         )
+        import_ended = time.monotonic()
         time.sleep(0.5)
     finally:
         stop.set()
@@ -134,7 +136,14 @@ def test_a_large_synonym_import_leaves_search_answering(indexed: Catalog, system
     assert response.status_code == 200, response.text[:500]
     assert response.json()["imported"] == RULES
     assert failures == []
-    assert len(latencies) > 10
-    slowest = max(latencies)
-    print(f"{len(latencies)} searches during the import, slowest {slowest:.2f}s")
-    assert slowest < 1.0, f"a search waited {slowest:.2f}s during the import"
+    # Searches sent and answered while the import ran: none would be, if it held the event loop.
+    # (How fast they are is the benchmark's business: `catalog bench synonym-import`.)
+    during = [
+        (sent, done) for sent, done in answered if import_started < sent and done < import_ended
+    ]
+    slowest = max(done - sent for sent, done in answered)
+    print(
+        f"{len(during)} searches answered during the {import_ended - import_started:.1f}s import,"
+        f" slowest {slowest:.2f}s"
+    )
+    assert len(during) >= 3

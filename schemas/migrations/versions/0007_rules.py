@@ -1,7 +1,7 @@
 """Merchandising rules and their versioned history.
 
 Revision ID: 0007_rules
-Revises: 0008_ranking
+Revises: 0007_ranking
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0007_rules"
-down_revision = "0008_ranking"
+down_revision = "0007_ranking"
 branch_labels = None
 depends_on = None
 

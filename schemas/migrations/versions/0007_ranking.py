@@ -1,7 +1,7 @@
 """Ranking settings, one row per version.
 
-Revision ID: 0008_ranking
-Revises: 0005
+Revision ID: 0007_ranking
+Revises: 0006_conversions
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0008_ranking"
-down_revision = "0005"
+revision = "0007_ranking"
+down_revision = "0006_conversions"
 branch_labels = None
 depends_on = None
 
