@@ -27,7 +27,7 @@ from catalog.settings import Settings, get_settings
 from search_api import edge
 from search_api.deps import ElasticsearchDep, EngineDep, RedisDep, SettingsDep
 from search_api.health import check_health
-from search_api.live import live_learned, live_ranking, live_synonyms
+from search_api.live import live_learned, live_ranking, live_rules, live_synonyms
 from search_api.responses import FastJSONResponse
 from search_api.routes import (
     admin,
@@ -37,6 +37,7 @@ from search_api.routes import (
     products,
     ranking,
     recommendations,
+    rules,
     search,
     suggest,
     synonym_review,
@@ -144,6 +145,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.ranking.start()
         app.state.learned = live_learned(app.state.engine, app.state.redis, settings.index_prefix)
         app.state.learned.start()
+        app.state.rules = live_rules(app.state.engine, app.state.redis, settings.index_prefix)
+        app.state.rules.start()
         app.state.analytics = EventBuffer(
             app.state.engine,
             flush_seconds=settings.analytics_flush_seconds,
@@ -157,6 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.learned.stop()
         app.state.ranking.stop()
         app.state.synonyms.stop()
+        app.state.rules.stop()
         app.state.es.close()
         app.state.redis.close()
         app.state.engine.dispose()
@@ -176,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(synonyms.router)
     app.include_router(ranking.router)
     app.include_router(synonym_review.router)
+    app.include_router(rules.router)
     app.include_router(admin.router)
     app.include_router(events.router)
     app.include_router(analytics.router)

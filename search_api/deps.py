@@ -14,6 +14,7 @@ from redis import Redis
 from sqlalchemy import Engine
 
 from catalog.ranking import RankingSettings
+from catalog.rule_book import RuleBook
 from catalog.settings import Settings
 from catalog.synonyms import SynonymSet
 from search_api.live import LearnedBoosts, Live
@@ -54,6 +55,11 @@ async def _learned(request: Request) -> Live[LearnedBoosts]:
     return learned
 
 
+async def _rules(request: Request) -> Live[RuleBook]:
+    rules: Live[RuleBook] = request.app.state.rules
+    return rules
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ElasticsearchDep = Annotated[Elasticsearch, Depends(_es)]
 RedisDep = Annotated[Redis, Depends(_redis)]
@@ -61,3 +67,4 @@ EngineDep = Annotated[Engine, Depends(_engine)]
 SynonymsDep = Annotated[Live[SynonymSet], Depends(_synonyms)]
 RankingDep = Annotated[Live[RankingSettings], Depends(_ranking)]
 LearnedDep = Annotated[Live[LearnedBoosts], Depends(_learned)]
+RulesDep = Annotated[Live[RuleBook], Depends(_rules)]

@@ -25,11 +25,12 @@ from redis.exceptions import RedisError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from catalog import ranking, redis_keys
+from catalog import ranking, redis_keys, rules
 from catalog.analytics import learning
 from catalog.ranking import RankingSettings
+from catalog.rule_book import RuleBook
 from catalog.synonyms import SynonymSet, current_version, list_rules
-from catalog.versions import LEARNED, RANKING, SYNONYMS
+from catalog.versions import LEARNED, RANKING, RULES, SYNONYMS
 from search_api.query import Boost
 
 log = logging.getLogger(__name__)
@@ -176,3 +177,16 @@ def learned_for(live: Live[LearnedBoosts], q: str | None) -> tuple[Boost, ...]:
     boosts = live.current()[1]
     key = learning.query_key(q) if boosts else None
     return boosts.get(key, ()) if key else ()
+
+
+def live_rules(engine: Engine, redis: Redis, prefix: str) -> Live[RuleBook]:
+    """The merchandising rules in force (`catalog.rules`), their index rebuilt on every change."""
+    return Live(
+        RULES,
+        engine,
+        redis,
+        prefix,
+        version_of=rules.current_version,
+        load=lambda conn: RuleBook(rules.list_rules(conn)),
+        initial=RuleBook(()),
+    )

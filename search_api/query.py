@@ -109,6 +109,9 @@ class SearchRequest:
     excluded: tuple[str, ...] = ()
     boosts: tuple[Boost, ...] = ()
     ranking: RankingSettings = field(default_factory=RankingSettings)
+    #: Products matched and counted in facets but left out of the hits: pinned products, which
+    #: `search_api.merchandising` places itself.
+    unlisted: tuple[str, ...] = ()
 
 
 def filter_clauses(filters: Filters) -> dict[str, list[dict[str, Any]]]:
@@ -570,6 +573,9 @@ def build_search(request: SearchRequest) -> dict[str, Any]:
     }
     if clauses:
         body["post_filter"] = {"bool": {"filter": all_except(clauses, "")}}
+    if request.unlisted:
+        post_filter = body.setdefault("post_filter", {"bool": {"filter": []}})
+        post_filter["bool"]["must_not"] = [{"ids": {"values": list(request.unlisted)}}]
     if request.search_after is not None:
         body["search_after"] = request.search_after
     else:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from catalog.analytics.recommendations import Signal, co_products
 from indexer.indices import alias_name
+from search_api.merchandising import without
 
 FIELDS = ["product_id", "title", "brand", "effective_price", "image"]
 SIMILAR = "similar"
@@ -36,22 +37,28 @@ def product_exists(es: Elasticsearch, prefix: str, product_id: str) -> bool:
     return bool(es.exists(index=alias_name(prefix), id=product_id))
 
 
-def similar(es: Elasticsearch, prefix: str, product_id: str, size: int) -> list[dict[str, Any]]:
-    """Products like `product_id` by title, description and category, best first."""
+def similar(
+    es: Elasticsearch, prefix: str, product_id: str, size: int, excluded: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """Products like `product_id` by title, description and category, best first; never the
+    `excluded` ones (hidden by merchandising rules)."""
     index = alias_name(prefix)
     response = es.search(
         index=index,
         size=size,
         source_includes=FIELDS,
-        query={
-            "more_like_this": {
-                "fields": ["title", "description", "category_levels"],
-                "like": [{"_index": index, "_id": product_id}],
-                "min_term_freq": 1,
-                "min_doc_freq": 1,
-                "max_query_terms": 30,
-            }
-        },
+        query=without(
+            {
+                "more_like_this": {
+                    "fields": ["title", "description", "category_levels"],
+                    "like": [{"_index": index, "_id": product_id}],
+                    "min_term_freq": 1,
+                    "min_doc_freq": 1,
+                    "max_query_terms": 30,
+                }
+            },
+            excluded,
+        ),
     )
     return [_card(hit["_source"]) for hit in response["hits"]["hits"]]
 
@@ -65,19 +72,26 @@ def _cards(es: Elasticsearch, prefix: str, ids: list[str]) -> dict[str, dict[str
 
 
 def recommended(
-    engine: Engine, es: Elasticsearch, prefix: str, product_id: str, signal: Signal, size: int
+    engine: Engine,
+    es: Elasticsearch,
+    prefix: str,
+    product_id: str,
+    signal: Signal,
+    size: int,
+    excluded: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
-    """Up to `size` products: the sessions' first, then `similar` ones not listed yet."""
+    """Up to `size` products: the sessions' first, then `similar` ones not listed yet; never the
+    `excluded` ones."""
     shared = co_products(engine, product_id, signal, limit=size)
     cards = _cards(es, prefix, [co.product_id for co in shared])
     listed = [
         {**cards[co.product_id], "source": signal.value, "sessions": co.sessions}
         for co in shared
-        if co.product_id in cards
+        if co.product_id in cards and co.product_id not in excluded
     ]
     if len(listed) < size:
         seen = {product_id, *(card["id"] for card in listed)}
-        for card in similar(es, prefix, product_id, size + len(seen)):
+        for card in similar(es, prefix, product_id, size + len(seen), excluded):
             if len(listed) == size:
                 break
             if card["id"] not in seen:

@@ -92,7 +92,7 @@ def clean(request: pytest.FixtureRequest) -> Iterator[None]:
                 "TRUNCATE products, brands, categories, outbox, search_indices, api_keys, "
                 "synonym_rules, synonym_changes, search_events, click_events, conversion_events, "
                 "search_event_days, search_event_deletions, hidden_queries, ranking_changes, "
-                "learned_boosts, learning_runs, learning_resets "
+                "learned_boosts, learning_runs, learning_resets, merch_rules, merch_rule_changes "
                 "RESTART IDENTITY CASCADE"
             )
         )

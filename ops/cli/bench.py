@@ -177,6 +177,22 @@ def bench_synonym_import_command(
         entry.sections.append(bench_synonym_import(prepare(size), rules=rules, port=port).section())
 
 
+@app.command("rules")
+def bench_rules_command(
+    size: Size = DEFAULT_SIZE,
+    rules: Annotated[int, typer.Option(min=1, help="Merchandising rules in force.")] = 10_000,
+    port: Port = 8100,
+    report: Report = None,
+) -> None:
+    """/search p50 with merchandising rules beside none, and the rule book's own cost."""
+    from ops.bench.data import prepare
+    from ops.bench.rules import bench_rules
+
+    command = f"catalog bench rules --size {size_label(size)} --rules {rules}"
+    with _recording(command, report) as entry:
+        entry.sections.append(bench_rules(prepare(size), rules=rules, port=port).section())
+
+
 @app.command("load")
 def bench_load_command(
     size: Size = DEFAULT_SIZE,

@@ -19,6 +19,7 @@ from ops.cli import (
     keys,
     outbox,
     ranking,
+    rules,
     run,
     servers,
     synonyms,
@@ -36,6 +37,7 @@ app.add_typer(outbox.app, name="outbox")
 app.add_typer(index.app, name="index")
 app.add_typer(synonyms.app, name="synonyms")
 app.add_typer(ranking.app, name="ranking")
+app.add_typer(rules.app, name="rules")
 app.add_typer(analytics.app, name="analytics")
 app.add_typer(keys.app, name="keys")
 app.add_typer(db.app, name="db")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Path, Query
@@ -10,7 +11,7 @@ from pydantic import ValidationError
 from catalog.products import get_product, soft_delete, upsert_products
 from schemas.product import CanonicalProduct, to_canonical_dict
 from search_api.auth import AdminDep, PublicDep
-from search_api.deps import ElasticsearchDep, EngineDep, SettingsDep
+from search_api.deps import ElasticsearchDep, EngineDep, RulesDep, SettingsDep
 from search_api.recommend import product_exists, similar
 
 router = APIRouter(tags=["products"], dependencies=[PublicDep])
@@ -38,11 +39,17 @@ def similar_products(
     product_id: ProductId,
     es: ElasticsearchDep,
     settings: SettingsDep,
+    merch_rules: RulesDep,
     size: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> dict[str, Any]:
     if not product_exists(es, settings.index_prefix, product_id):
         raise HTTPException(404, detail=f"product {product_id!r} not found")
-    return {"id": product_id, "similar": similar(es, settings.index_prefix, product_id, size)}
+    # Products merchandising rules hide everywhere are never recommended.
+    hidden = merch_rules.current()[1].hidden_everywhere(datetime.now(UTC))
+    return {
+        "id": product_id,
+        "similar": similar(es, settings.index_prefix, product_id, size, excluded=hidden),
+    }
 
 
 def _validated(data: dict[str, Any]) -> CanonicalProduct:

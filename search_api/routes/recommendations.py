@@ -3,13 +3,14 @@ product also clicked or bought, topped up with similar products (`search_api.rec
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
 from catalog.analytics.recommendations import Signal
 from search_api.auth import PublicDep
-from search_api.deps import ElasticsearchDep, EngineDep, SettingsDep
+from search_api.deps import ElasticsearchDep, EngineDep, RulesDep, SettingsDep
 from search_api.recommend import product_exists, recommended
 
 router = APIRouter(tags=["products"], dependencies=[PublicDep])
@@ -23,13 +24,18 @@ def _answer(
     engine: EngineDep,
     es: ElasticsearchDep,
     settings: SettingsDep,
+    merch_rules: RulesDep,
     product_id: str,
     signal: Signal,
     size: int,
 ) -> dict[str, Any]:
     if not product_exists(es, settings.index_prefix, product_id):
         raise HTTPException(404, detail=f"product {product_id!r} not found")
-    products = recommended(engine, es, settings.index_prefix, product_id, signal, size)
+    # Products merchandising rules hide everywhere are never recommended.
+    hidden = merch_rules.current()[1].hidden_everywhere(datetime.now(UTC))
+    products = recommended(
+        engine, es, settings.index_prefix, product_id, signal, size, excluded=hidden
+    )
     return {"id": product_id, "products": products}
 
 
@@ -46,9 +52,10 @@ def also_viewed(
     engine: EngineDep,
     es: ElasticsearchDep,
     settings: SettingsDep,
+    merch_rules: RulesDep,
     size: Size = 10,
 ) -> dict[str, Any]:
-    return _answer(engine, es, settings, product_id, Signal.viewed, size)
+    return _answer(engine, es, settings, merch_rules, product_id, Signal.viewed, size)
 
 
 @router.get(
@@ -64,6 +71,7 @@ def also_bought(
     engine: EngineDep,
     es: ElasticsearchDep,
     settings: SettingsDep,
+    merch_rules: RulesDep,
     size: Size = 10,
 ) -> dict[str, Any]:
-    return _answer(engine, es, settings, product_id, Signal.bought, size)
+    return _answer(engine, es, settings, merch_rules, product_id, Signal.bought, size)

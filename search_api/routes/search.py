@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from indexer.apply import wait_applied
 from indexer.indices import alias_name
+from search_api import merchandising
 from search_api.cache import CachedPublicDep, SnapshotDep, cached, reread
 from search_api.deps import (
     ElasticsearchDep,
@@ -19,15 +21,16 @@ from search_api.deps import (
     LearnedDep,
     RankingDep,
     RedisDep,
+    RulesDep,
     SettingsDep,
     SynonymsDep,
 )
 from search_api.live import learned_for
+from search_api.merchandising import read_cursor
 from search_api.params import (
     FILTER_PARAMETERS,
     MAX_QUERY_LENGTH,
     FiltersDep,
-    analyzed,
     applied_filters,
     bad,
     reject_unknown,
@@ -35,7 +38,7 @@ from search_api.params import (
 from search_api.query import FACETS, TOTAL_BOUND, SearchRequest
 from search_api.recording import SessionId, record_search
 from search_api.responses import FastJSONResponse
-from search_api.search import decode_cursor, run_search
+from search_api.search import decode_cursor
 
 router = APIRouter(tags=["search"], dependencies=[CachedPublicDep])
 
@@ -104,6 +107,7 @@ def search(
     synonyms: SynonymsDep,
     ranking: RankingDep,
     learned: LearnedDep,
+    merch_rules: RulesDep,
     found: SnapshotDep,
     after: Annotated[dict[str, int | bool] | None, Depends(after_applied)],
     q: Annotated[str | None, Query(max_length=MAX_QUERY_LENGTH, examples=["55in tv"])] = None,
@@ -119,6 +123,12 @@ def search(
     if page * per_page > TOTAL_BOUND:
         raise bad("page", f"page * per_page may not exceed {TOTAL_BOUND}; use cursor to go deeper")
     search_after = None
+    # Merchandising: where the page starts among pinned and organic results (a pinned cursor
+    # carries it: see search_api.merchandising).
+    try:
+        cursor, at = read_cursor(cursor, page, per_page)
+    except ValueError as exc:
+        raise bad("cursor", str(exc)) from exc
     if cursor is not None:
         try:
             search_after = decode_cursor(cursor, sort.value)
@@ -132,7 +142,7 @@ def search(
         # Synonyms only matter to a text query: at least the version Redis announced.
         rules = synonyms.at(found.synonyms)[1] if q else None
         search_request = SearchRequest(
-            query=analyzed(q, rules.for_category(filters.category) if rules else None),
+            query=None,
             filters=filters,
             sort=sort.value,
             size=per_page,
@@ -147,8 +157,21 @@ def search(
             search_request = dataclasses.replace(
                 search_request, boosts=search_request.boosts + taught
             )
-        return run_search(es, alias_name(settings.index_prefix), search_request)
+        return merchandising.search(
+            es,
+            alias_name(settings.index_prefix),
+            book,
+            q,
+            rules.for_category(filters.category) if rules else None,
+            search_request,
+            at=at,
+            now=now,
+        )
 
+    # Merchandising rules: at least the version Redis announced; a response cached now must not
+    # outlive the next opening or closing of a scheduled rule.
+    book = merch_rules.at(found.rules)[1]
+    now = datetime.now(UTC)
     try:
         body, hit = cached(
             redis,
@@ -156,7 +179,7 @@ def search(
             "search",
             found,
             found.stamp(synonyms=bool(q)),
-            settings.cache_ttl_seconds,
+            book.seconds_valid(now, settings.cache_ttl_seconds),
             compute,
         )
     except BadRequestError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from elastic_transport import ObjectApiResponse
@@ -13,11 +14,13 @@ from fastapi import APIRouter, Path, Query, Request
 from redis import Redis
 
 from analyzers import AnalyzedQuery, analyze_query
+from catalog.rule_book import RuleBook
 from catalog.settings import Settings
 from indexer.indices import alias_name
 from schemas.analytics_index import queries_index
+from search_api import merchandising
 from search_api.cache import CachedPublicDep, Snapshot, SnapshotDep, cached
-from search_api.deps import ElasticsearchDep, RedisDep, SettingsDep, SynonymsDep
+from search_api.deps import ElasticsearchDep, RedisDep, RulesDep, SettingsDep, SynonymsDep
 from search_api.params import (
     FILTER_PARAMETERS,
     MAX_QUERY_LENGTH,
@@ -67,6 +70,7 @@ def autocomplete(
     es: ElasticsearchDep,
     redis: RedisDep,
     found: SnapshotDep,
+    merch_rules: RulesDep,
     q: Annotated[str, Query(min_length=1, max_length=100, examples=["sams"])],
     category: Annotated[
         str | None,
@@ -83,7 +87,9 @@ def autocomplete(
         body: dict[str, Any] = {"query": q, "suggestions": [], "queries": []}
         hit = False
     else:
-        body, hit = _suggestions(settings, es, redis, found, analyzed, category, size)
+        body, hit = _suggestions(
+            settings, es, redis, found, analyzed, category, size, merch_rules.at(found.rules)[1], q
+        )
         body["query"] = q  # as this shopper typed it (the entry is shared by case and spaces)
         headers["X-Cache"] = "hit" if hit else "miss"
     body["search_id"] = record_search(
@@ -109,10 +115,15 @@ def _suggestions(
     analyzed: AnalyzedQuery,
     category: str | None,
     size: int,
+    book: RuleBook,
+    typed: str,
 ) -> tuple[dict[str, Any], bool]:
-    """Products, brands and categories, and popular queries (catalog-wide, so not when scoped)."""
+    """Products, brands and categories, and popular queries (catalog-wide, so not when scoped).
+    Products merchandising rules hide for the typed words (or everywhere) are left out."""
+    now = datetime.now(UTC)
 
     def compute() -> dict[str, Any]:
+        hidden = merchandising.hidden_for(book, typed, now)
         searches: list[dict[str, Any]] = [
             {"index": alias_name(settings.index_prefix)},
             autocomplete_body(analyzed, category, size),
@@ -126,7 +137,9 @@ def _suggestions(
         products, *popular = result.body["responses"]
         if "error" in products:
             _raise_item_error(result, products)
-        suggestions = parse_autocomplete(products, analyzed.phrase_exact, size)
+        suggestions = parse_autocomplete(
+            merchandising.drop_hidden(products, hidden), analyzed.phrase_exact, size
+        )
         queries = []
         if popular and "error" not in popular[0]:  # no popular queries yet is no failure
             queries = parse_popular_queries(
@@ -141,7 +154,7 @@ def _suggestions(
         "autocomplete",
         found,
         found.stamp(popular=category is None),
-        settings.autocomplete_cache_ttl_seconds,
+        book.seconds_valid(now, settings.autocomplete_cache_ttl_seconds),
         compute,
     )
 
@@ -154,6 +167,7 @@ def facet_values(
     redis: RedisDep,
     filters: FiltersDep,
     synonyms: SynonymsDep,
+    merch_rules: RulesDep,
     found: SnapshotDep,
     name: Annotated[str, Path(max_length=80, examples=["brand"])],
     q: Annotated[
@@ -175,16 +189,20 @@ def facet_values(
         rules = synonyms.at(found.synonyms)[1] if query else None
         expander = rules.for_category(filters.category) if rules else None
         body = facet_values_body(name, q.strip(), analyzed(query, expander), filters, size)
+        # Products the rules hide for this search are not counted (as in /search's facets).
+        plan = merchandising.make_plan(book, analyzed(query), query, filters, now)
+        body["query"] = merchandising.without(body["query"], plan.hidden)
         result = es.search(index=alias_name(settings.index_prefix), body=body).body
         return {"facet": name, "values": parse_facet_values(result)}
 
+    book, now = merch_rules.at(found.rules)[1], datetime.now(UTC)
     body, hit = cached(
         redis,
         settings,
         "facets",
         found,
         found.stamp(synonyms=bool(query)),
-        settings.cache_ttl_seconds,
+        book.seconds_valid(now, settings.cache_ttl_seconds),
         compute,
     )
     body["q"] = q

@@ -24,5 +24,6 @@ REQUIRED = {
     "/admin/reindex": "admin",
     "/admin/synonyms": "merchandiser",
     "/admin/ranking": "merchandiser",
+    "/admin/rules": "merchandiser",
     "/admin/analytics": "merchandiser",
 }

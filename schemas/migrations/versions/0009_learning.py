@@ -2,7 +2,7 @@
 computed them (their version), and the resets that make the job forget a query's past events.
 
 Revision ID: 0009_learning
-Revises: 0007_ranking
+Revises: 0008_rules
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_learning"
-down_revision = "0007_ranking"
+down_revision = "0008_rules"
 branch_labels = None
 depends_on = None
 
