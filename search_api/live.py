@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -36,6 +37,8 @@ from search_api.query import Boost
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 5.0
+#: How long the listener waits for a message before it looks whether it should stop.
+WAKE_SECONDS = 0.2
 
 T = TypeVar("T")
 
@@ -104,16 +107,20 @@ class Live(Generic[T]):
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=POLL_SECONDS + 1)
+            self._thread.join(timeout=WAKE_SECONDS + 1)
 
     def _listen(self) -> None:
         while not self._stop.is_set():
             try:
                 with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:  # type: ignore[no-untyped-call]
                     pubsub.subscribe(redis_keys.live_channel(self._prefix, self.kind))
+                    polled = time.monotonic()
                     while not self._stop.is_set():
-                        pubsub.get_message(timeout=POLL_SECONDS)
-                        self.reload()  # on a message, and every POLL_SECONDS without one
+                        # Short waits, so that stopping (at every app shutdown) is quick.
+                        message = pubsub.get_message(timeout=WAKE_SECONDS)
+                        if message is not None or time.monotonic() - polled >= POLL_SECONDS:
+                            self.reload()  # on a message, and every POLL_SECONDS without one
+                            polled = time.monotonic()
             except RedisError as exc:
                 log.warning("%s announcements unavailable: %s", self.kind, exc)
                 self.reload()
