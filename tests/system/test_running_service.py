@@ -19,7 +19,7 @@ from tests.support.system import RECONCILE_SECONDS, SHIP_SECONDS, System
 pytestmark = pytest.mark.system
 
 #: Rules in the synonym file imported while searches run (about 150 kB).
-RULES = 5_000
+RULES = 20_000
 
 PRODUCTS = [
     {"id": "p1", "title": "Cordless Drill 18V", "brand": "Makita", "price": 99.0},
